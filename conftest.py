@@ -1,0 +1,135 @@
+"""Shared fixtures: one persona per kind of person the product knows.
+
+Personas: admin (beheerder), leader (schoolleider), facilitator (gespreksleider), teacher
+(docent), support (medewerker), outsider (a teacher of another school), deactivated (a
+teacher whose membership was switched off), and anonymous (no fixture: the plain client).
+"""
+
+import os
+
+import pytest
+from django.core.cache import cache
+
+from samenspraak.accounts.models import User
+from samenspraak.schools.models import Ambition, Group, GroupMember, Membership, School
+
+PASSWORD = "correct-horse-battery-staple"
+
+
+def require(available: bool, reason: str) -> None:
+    """Skip a test whose tool or service is missing, with a clear reason; fail instead
+    when SAMENSPRAAK_REQUIRE_ALL=1 (CI), so nothing is silently skipped there."""
+    if available:
+        return
+    if os.environ.get("SAMENSPRAAK_REQUIRE_ALL") == "1":
+        pytest.fail(f"required by SAMENSPRAAK_REQUIRE_ALL=1 but unavailable: {reason}")
+    pytest.skip(reason)
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _fast_hashing(settings):
+    # Argon2 is deliberately slow; tests of hashing itself override this back.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def make_person(school: School, email: str, name: str, *, active: bool = True, **roles) -> User:
+    user = User.objects.create_user(email=email, name=name, password=PASSWORD)
+    Membership.objects.create(user=user, school=school, is_active=active, **roles)
+    if not active:
+        user.is_active = False
+        user.save()
+    return user
+
+
+@pytest.fixture
+def school(db) -> School:
+    return School.objects.create(name="Stedelijk Lyceum De Linde")
+
+
+@pytest.fixture
+def other_school(db) -> School:
+    return School.objects.create(name="Het Noorderlicht College")
+
+
+@pytest.fixture
+def admin(school) -> User:
+    return make_person(school, "beheerder@linde.test", "Anouk Beheer", is_admin=True)
+
+
+@pytest.fixture
+def leader(school) -> User:
+    return make_person(school, "leider@linde.test", "Marco Leidsman", is_school_leader=True)
+
+
+@pytest.fixture
+def facilitator(school) -> User:
+    return make_person(
+        school,
+        "gespreksleider@linde.test",
+        "Fatima El Amrani",
+        is_facilitator=True,
+        is_teacher=True,
+    )
+
+
+@pytest.fixture
+def teacher(school) -> User:
+    return make_person(school, "docent@linde.test", "Daan de Vries", is_teacher=True)
+
+
+@pytest.fixture
+def support(school) -> User:
+    return make_person(school, "medewerker@linde.test", "Sanne Bakker", is_support_staff=True)
+
+
+@pytest.fixture
+def outsider(other_school) -> User:
+    return make_person(other_school, "docent@noorderlicht.test", "Joris Buiten", is_teacher=True)
+
+
+@pytest.fixture
+def deactivated(school) -> User:
+    return make_person(school, "oud@linde.test", "Els Vertrokken", active=False, is_teacher=True)
+
+
+@pytest.fixture
+def group(school, teacher, facilitator) -> Group:
+    group = Group.objects.create(school=school, name="Sectie Nederlands", kind="section")
+    GroupMember.objects.create(group=group, user=teacher)
+    GroupMember.objects.create(group=group, user=facilitator)
+    return group
+
+
+@pytest.fixture
+def other_group(other_school, outsider) -> Group:
+    group = Group.objects.create(school=other_school, name="PLG Lezen", kind="plc")
+    GroupMember.objects.create(group=group, user=outsider)
+    return group
+
+
+@pytest.fixture
+def ambition(school, group) -> Ambition:
+    ambition = Ambition.objects.create(
+        school=school, title="Leesvaardigheid omhoog", period_start=2024, period_end=2028
+    )
+    ambition.groups.add(group)
+    return ambition
+
+
+@pytest.fixture
+def personas(admin, leader, facilitator, teacher, support, outsider, deactivated) -> dict:
+    return {
+        "admin": admin,
+        "leader": leader,
+        "facilitator": facilitator,
+        "teacher": teacher,
+        "support": support,
+        "outsider": outsider,
+        "deactivated": deactivated,
+        "anonymous": None,
+    }

@@ -1,0 +1,75 @@
+"""Account writes: invitations, sign-in throttling, profile changes."""
+
+import math
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from samenspraak.accounts.models import Invitation, LoginFailure, User
+
+DEMO_PASSWORD = "samenspraak-demo"  # noqa: S105  (documented demo password, refused in production)
+
+
+def send_invitation_mail(*, user: User, school, token: str) -> None:
+    link = settings.SITE_URL + reverse("accounts:invitation", args=[token])
+    with translation.override(user.language or settings.LANGUAGE_CODE):
+        context = {
+            "user": user,
+            "school": school,
+            "link": link,
+            "days": settings.INVITATION_VALID_DAYS,
+        }
+        subject = render_to_string("accounts/email/invitation_subject.txt", context).strip()
+        body = render_to_string("accounts/email/invitation.txt", context)
+    send_mail(subject, body, None, [user.email])
+
+
+def login_cool_off_minutes(*, email: str, address: str) -> int:
+    """Minutes until this e-mail + address may try again; 0 when it may try now."""
+    key = LoginFailure.key_for(email, address)
+    since = timezone.now() - settings.LOGIN_COOL_OFF
+    recent = LoginFailure.objects.filter(key=key, at__gt=since).order_by("at")
+    if recent.count() < settings.LOGIN_FAILURE_LIMIT:
+        return 0
+    oldest_counted = recent[recent.count() - settings.LOGIN_FAILURE_LIMIT].at
+    remaining = oldest_counted + settings.LOGIN_COOL_OFF - timezone.now()
+    return max(1, math.ceil(remaining.total_seconds() / 60))
+
+
+def login_failed(*, email: str, address: str) -> None:
+    key = LoginFailure.key_for(email, address)
+    LoginFailure.objects.create(key=key)
+    LoginFailure.objects.filter(at__lt=timezone.now() - settings.LOGIN_COOL_OFF).delete()
+
+
+def login_succeeded(*, email: str, address: str) -> None:
+    LoginFailure.objects.filter(key=LoginFailure.key_for(email, address)).delete()
+
+
+@transaction.atomic
+def invitation_accept(*, invitation: Invitation, name: str, password: str) -> User:
+    user = invitation.user
+    user.name = name.strip()
+    user.set_password(password)
+    user.is_active = True
+    user.save()
+    invitation.used_at = timezone.now()
+    invitation.save(update_fields=["used_at"])
+    # Every other open link for this person stops working too.
+    Invitation.objects.filter(user=user, used_at__isnull=True).update(used_at=timezone.now())
+    return user
+
+
+def invitation_mark_used(*, invitation: Invitation) -> None:
+    invitation.used_at = timezone.now()
+    invitation.save(update_fields=["used_at"])
+
+
+def profile_update(*, user: User, name: str, language: str) -> None:
+    user.name = name.strip()
+    user.language = language
+    user.save(update_fields=["name", "language"])

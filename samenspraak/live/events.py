@@ -1,0 +1,31 @@
+"""Messages from the request side to open WebSockets, through the channel layer."""
+
+import hashlib
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+
+
+def user_group(user_id: int) -> str:
+    return f"user.{user_id}"
+
+
+def session_group(session_key: str) -> str:
+    # The session key itself is a credential: only a hash of it names the group.
+    return "session." + hashlib.sha256(session_key.encode()).hexdigest()[:40]
+
+
+def _send(group: str, message: dict) -> None:
+    layer = get_channel_layer()
+    if layer is not None:
+        async_to_sync(layer.group_send)(group, message)
+
+
+def close_user_sockets(user_id: int) -> None:
+    """Close every socket of this person (deactivated, or lost access)."""
+    _send(user_group(user_id), {"type": "access.revoked"})
+
+
+def close_session_sockets(session_key: str) -> None:
+    """Close the sockets opened from one signed-in browser session (signed out)."""
+    _send(session_group(session_key), {"type": "access.revoked"})

@@ -1,0 +1,7 @@
+from django.urls import path
+
+from samenspraak.live import consumers
+
+websocket_urlpatterns = [
+    path("ws/me/", consumers.PersonalConsumer.as_asgi()),
+]

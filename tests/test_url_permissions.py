@@ -1,0 +1,198 @@
+"""Every URL pattern crossed with every persona.
+
+A row per URL name: the HTTP method and what each persona gets. A new URL pattern without
+a row fails `test_every_url_pattern_has_a_row`, so access is always decided on purpose.
+"""
+
+from dataclasses import dataclass, field
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from samenspraak.accounts.models import Invitation, User
+from samenspraak.schools.models import Membership
+
+OK, LOGIN, HIDDEN, REDIRECT = "ok", "login", "hidden", "redirect"
+PERSONAS = [
+    "admin",
+    "leader",
+    "facilitator",
+    "teacher",
+    "support",
+    "outsider",
+    "deactivated",
+    "anonymous",
+]
+SIGNED_OUT = {"anonymous": LOGIN, "deactivated": LOGIN}
+STAFF_OF_SCHOOL = {"admin", "leader", "facilitator", "teacher", "support"}
+
+
+@dataclass
+class Row:
+    kwargs: tuple[str, ...] = ()
+    method: str = "get"
+    default: str = OK
+    expect: dict[str, str] = field(default_factory=dict)
+
+    def for_persona(self, persona: str) -> str:
+        return self.expect.get(persona, self.default)
+
+
+def only(*allowed: str, default_ok: str = OK) -> dict[str, str]:
+    """Signed-in personas not named get the same 404 as for a missing object."""
+    table = {p: (default_ok if p in allowed else HIDDEN) for p in PERSONAS}
+    table.update(SIGNED_OUT)
+    return table
+
+
+SIGNED_IN = only(*PERSONAS)
+SCHOOL_MEMBERS = only(*STAFF_OF_SCHOOL)
+ADMIN_ONLY = only("admin")
+
+TABLE: dict[str, Row] = {
+    "core:home": Row(default=REDIRECT),
+    "core:overview": Row(expect=SIGNED_IN),
+    "core:healthz": Row(),
+    "accounts:login": Row(
+        expect={p: REDIRECT for p in PERSONAS} | {"anonymous": OK, "deactivated": OK}
+    ),
+    "accounts:logout": Row(method="post", default=REDIRECT),
+    "accounts:invitation": Row(kwargs=("token",)),
+    "accounts:profile": Row(expect=SIGNED_IN),
+    "accounts:language": Row(method="post", default=REDIRECT),
+    "accounts:password_change": Row(expect=SIGNED_IN),
+    "accounts:password_change_done": Row(expect=SIGNED_IN),
+    "accounts:password_reset": Row(),
+    "accounts:password_reset_done": Row(),
+    "accounts:password_reset_confirm": Row(kwargs=("uidb64", "reset_token")),
+    "accounts:password_reset_complete": Row(),
+    "schools:member_list": Row(kwargs=("school_id",), expect=ADMIN_ONLY),
+    "schools:member_invite": Row(kwargs=("school_id",), expect=ADMIN_ONLY),
+    "schools:member_import": Row(kwargs=("school_id",), expect=ADMIN_ONLY),
+    "schools:member_edit": Row(kwargs=("school_id", "membership_id"), expect=ADMIN_ONLY),
+    "schools:member_deactivate": Row(
+        kwargs=("school_id", "membership_id"),
+        method="post",
+        expect=only("admin", default_ok=REDIRECT),
+    ),
+    "schools:member_reactivate": Row(
+        kwargs=("school_id", "membership_id"),
+        method="post",
+        expect=only("admin", default_ok=REDIRECT),
+    ),
+    "schools:member_reinvite": Row(
+        kwargs=("school_id", "membership_id"),
+        method="post",
+        expect=only("admin", default_ok=REDIRECT),
+    ),
+    "schools:group_list": Row(kwargs=("school_id",), expect=SCHOOL_MEMBERS),
+    "schools:group_create": Row(kwargs=("school_id",), expect=ADMIN_ONLY),
+    # The group's members are the teacher and the facilitator; leaders see every group.
+    "schools:group_detail": Row(
+        kwargs=("group_id",), expect=only("admin", "leader", "facilitator", "teacher")
+    ),
+    "schools:group_edit": Row(kwargs=("group_id",), expect=ADMIN_ONLY),
+    "schools:group_members": Row(kwargs=("group_id",), expect=ADMIN_ONLY),
+    "schools:ambition_list": Row(kwargs=("school_id",), expect=SCHOOL_MEMBERS),
+    "schools:ambition_create": Row(kwargs=("school_id",), expect=only("admin", "leader")),
+    "schools:ambition_detail": Row(kwargs=("ambition_id",), expect=SCHOOL_MEMBERS),
+    "schools:ambition_edit": Row(kwargs=("ambition_id",), expect=only("admin", "leader")),
+}
+
+
+def _url_names(patterns, namespace: str = "") -> set[str]:
+    names: set[str] = set()
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            names |= _url_names(entry.url_patterns, inner)
+        elif isinstance(entry, URLPattern):
+            assert entry.name, f"URL pattern {entry.pattern} has no name"
+            names.add(f"{namespace}{entry.name}")
+    return names
+
+
+def test_every_url_pattern_has_a_row():
+    names = _url_names(get_resolver().url_patterns)
+    missing = sorted(names - TABLE.keys())
+    stale = sorted(TABLE.keys() - names)
+    assert not missing, f"URL patterns without a permission row: {missing}"
+    assert not stale, f"Permission rows for URL patterns that no longer exist: {stale}"
+
+
+@pytest.fixture
+def url_kwargs(school, teacher, group, ambition, admin):
+    invited = User.objects.create_user(email="nieuw@linde.test", name="Nieuwe Collega")
+    Membership.objects.create(user=invited, school=school, is_teacher=True)
+    _, token = Invitation.issue(user=invited, school=school, invited_by=admin)
+    return {
+        "school_id": school.pk,
+        "membership_id": Membership.objects.get(user=teacher, school=school).pk,
+        "group_id": group.pk,
+        "ambition_id": ambition.pk,
+        "token": token,
+        "uidb64": "MQ",
+        "reset_token": "set-password",
+    }
+
+
+CASES = [(name, persona) for name in sorted(TABLE) for persona in PERSONAS]
+
+
+@pytest.mark.parametrize(("name", "persona"), CASES)
+def test_url_access(client, personas, url_kwargs, name, persona):
+    row = TABLE[name]
+    user = personas[persona]
+    if user is not None:
+        client.force_login(user)
+    kwargs = {key if key != "reset_token" else "token": url_kwargs[key] for key in row.kwargs}
+    url = reverse(name, kwargs=kwargs)
+    response = getattr(client, row.method)(url)
+    expected = row.for_persona(persona)
+    login_url = reverse("accounts:login")
+    location = response.headers.get("Location", "")
+    if expected == OK:
+        assert response.status_code == 200, (url, persona, response.status_code)
+    elif expected == HIDDEN:
+        assert response.status_code == 404, (url, persona, response.status_code)
+    elif expected == LOGIN:
+        assert response.status_code == 302 and location.startswith(login_url), (
+            url,
+            persona,
+            location,
+        )
+    elif expected == REDIRECT:
+        assert response.status_code == 302, (url, persona, response.status_code)
+    else:  # pragma: no cover
+        raise AssertionError(expected)
+
+
+SCHOOL_SCOPED = [name for name, row in TABLE.items() if row.kwargs and name.startswith("schools:")]
+
+
+@pytest.mark.parametrize("name", SCHOOL_SCOPED)
+def test_admin_of_another_school_gets_404(client, outsider, other_school, other_group, name):
+    """An admin's rights stop at their own school: ids from another school answer 404."""
+    from samenspraak.schools.models import Ambition
+
+    other_admin_school_member = Membership.objects.get(user=outsider)
+    ambition = Ambition.objects.create(
+        school=other_school, title="Elders", period_start=2024, period_end=2028
+    )
+    from conftest import make_person
+    from samenspraak.schools.models import School
+
+    home = School.objects.create(name="Eigen school")
+    intruder = make_person(
+        home, "admin@eigen.test", "Ina Dringer", is_admin=True, is_school_leader=True
+    )
+    client.force_login(intruder)
+    values = {
+        "school_id": other_school.pk,
+        "membership_id": other_admin_school_member.pk,
+        "group_id": other_group.pk,
+        "ambition_id": ambition.pk,
+    }
+    url = reverse(name, kwargs={key: values[key] for key in TABLE[name].kwargs})
+    response = getattr(client, TABLE[name].method)(url)
+    assert response.status_code == 404
