@@ -23,7 +23,7 @@ $(TSTAMP): pyproject.toml $(STAMP)
 
 run: $(STAMP)
 	$(BIN)/python manage.py migrate --no-input
-	$(BIN)/python manage.py load_demo
+	PORT=$(PORT) $(BIN)/python manage.py load_demo
 	$(BIN)/uvicorn samenspraak.asgi:application --host 127.0.0.1 --port $(PORT)
 
 test: $(TSTAMP)

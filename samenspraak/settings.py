@@ -9,6 +9,7 @@ from pathlib import Path
 
 import dj_database_url
 from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from samenspraak.lib.env import env_bool, env_int, env_list, env_str
@@ -20,11 +21,13 @@ ENVIRONMENT = env_str("SAMENSPRAAK_ENV", "development")
 PRODUCTION = ENVIRONMENT == "production"
 
 DEBUG = env_bool("SAMENSPRAAK_DEBUG", default=not PRODUCTION)
-# Development falls back to a fixed key; production refuses to start without one
-# (see samenspraak.core.checks).
-SECRET_KEY = env_str("SAMENSPRAAK_SECRET_KEY") or (
-    "" if PRODUCTION else "dev-only-insecure-key-never-use-in-production-0123456789"
-)
+# Development falls back to a fixed key; production refuses to start without one, and
+# samenspraak.core.checks refuses a short one.
+SECRET_KEY = env_str("SAMENSPRAAK_SECRET_KEY")
+if not SECRET_KEY:
+    if PRODUCTION:
+        raise ImproperlyConfigured("SAMENSPRAAK_SECRET_KEY must be set in production.")
+    SECRET_KEY = "dev-only-insecure-key-never-use-in-production-0123456789"  # noqa: S105
 ALLOWED_HOSTS = env_list(
     "SAMENSPRAAK_ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "[::1]"]
 )
@@ -86,7 +89,8 @@ TEMPLATES = [
 # --- Data -------------------------------------------------------------------------------
 DATABASE_URL = env_str("DATABASE_URL")
 if DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+    # No persistent connections: under ASGI each request may run in another thread.
+    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=0)}
 else:
     DATABASES = {
         "default": {

@@ -16,7 +16,7 @@ def invite(client, admin, school, email="nieuw@linde.test"):
     client.force_login(admin)
     with TestCase.captureOnCommitCallbacks(execute=True):
         response = client.post(
-        reverse("schools:member_invite", args=[school.pk]),
+            reverse("schools:member_invite", args=[school.pk]),
             {"name": "Nieuwe Collega", "email": email, "roles": ["teacher"]},
         )
     assert response.status_code == 302, response.content.decode()[:2000]
@@ -86,9 +86,7 @@ def test_password_reset_mail_lets_a_teacher_choose_a_new_password(client, teache
     link = re.search(r"https?://[^/]+(/password-reset/[^\s]+/)", mail.outbox[0].body).group(1)
     response = client.get(link, follow=True)
     form_url = response.redirect_chain[-1][0]
-    response = client.post(
-        form_url, {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD}
-    )
+    response = client.post(form_url, {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
     assert response.status_code == 302
     assert client.login(username=teacher.email, password=NEW_PASSWORD)
 
