@@ -40,8 +40,8 @@ format: $(TSTAMP)
 # Needs GNU gettext (xgettext) for makemessages; the .mo files are committed so
 # `make run` needs no gettext.
 messages: $(TSTAMP)
-	$(BIN)/python manage.py makemessages --locale nl --locale en --no-obsolete --no-location
-	$(BIN)/python manage.py compilemessages --ignore ".venv"
+	cd samenspraak && ../$(BIN)/python ../manage.py makemessages --locale nl --locale en --no-obsolete --no-location
+	cd samenspraak && ../$(BIN)/python ../manage.py compilemessages
 
 clean:
 	rm -rf $(VENV)

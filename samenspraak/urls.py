@@ -1,4 +1,8 @@
-from django.urls import include, path
+from django.urls import include, path, register_converter
+
+from samenspraak.lib.converters import IdConverter
+
+register_converter(IdConverter, "id")
 
 urlpatterns = [
     path("", include("samenspraak.core.urls")),

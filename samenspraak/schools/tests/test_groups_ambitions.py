@@ -140,3 +140,28 @@ def test_inactive_membership_hides_groups_from_overview(client, teacher, school,
     client.force_login(teacher)
     html = client.get(reverse("core:overview")).content.decode()
     assert group.name not in html
+
+
+def test_leader_overview_shows_every_group_and_ambition_of_the_school(
+    client, leader, school, group, ambition
+):
+    Group.objects.create(school=school, name="Werkgroep Burgerschap", kind="working_group")
+    client.force_login(leader)
+    html = client.get(reverse("core:overview")).content.decode()
+    assert group.name in html and "Werkgroep Burgerschap" in html and ambition.title in html
+
+
+def test_leader_overview_never_shows_another_schools_groups(client, leader, other_group):
+    client.force_login(leader)
+    assert other_group.name not in client.get(reverse("core:overview")).content.decode()
+
+
+def test_leader_overview_query_count_is_flat(client, leader, school, django_assert_max_num_queries):
+    for i in range(20):
+        g = Group.objects.create(school=school, name=f"Groep {i}", kind="team")
+        Ambition.objects.create(
+            school=school, title=f"A{i}", period_start=2024, period_end=2028
+        ).groups.add(g)
+    client.force_login(leader)
+    with django_assert_max_num_queries(10):
+        assert client.get(reverse("core:overview")).status_code == 200
