@@ -178,6 +178,7 @@ USE_TZ = True
 
 # --- Static files -----------------------------------------------------------------------
 STATIC_URL = "/static/"
+STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 STATIC_ROOT = Path(env_str("SAMENSPRAAK_STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 # Development serves straight from the app folders; production runs collectstatic.
 WHITENOISE_USE_FINDERS = not PRODUCTION

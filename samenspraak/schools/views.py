@@ -44,11 +44,6 @@ def member_list(request: HttpRequest, school_id: int) -> HttpResponse:
     members = (
         Membership.objects.filter(school_id=school_id)
         .select_related("user")
-        .annotate(
-            open_invitations=Count(
-                "user__invitations", filter=Q(user__invitations__used_at__isnull=True)
-            )
-        )
         .order_by("-is_active", "user__name")
     )
     if query:

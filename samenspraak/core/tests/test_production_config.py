@@ -97,3 +97,16 @@ def test_unknown_page_is_a_friendly_404(client, db):
     response = client.get("/bestaat-niet/")
     assert response.status_code == 404
     assert "Pagina niet gevonden" in response.content.decode()
+
+
+def test_stylesheet_and_htmx_are_found_by_the_static_finders():
+    from django.contrib.staticfiles import finders
+
+    assert finders.find("samenspraak/app.css")
+    assert finders.find("samenspraak/vendor/htmx.min.js")
+
+
+def test_the_app_serves_its_own_static_files(client, db):
+    response = client.get("/static/samenspraak/app.css")
+    assert response.status_code == 200
+    assert b"--accent" in b"".join(response.streaming_content)
