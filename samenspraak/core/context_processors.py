@@ -11,10 +11,10 @@ def navigation(request: HttpRequest) -> dict:
     memberships = list(active_memberships(user))
     if not memberships:
         return {"nav_memberships": []}
+    # The school in the URL, if any; otherwise the first (most people have only one).
     wanted = None
     if request.resolver_match is not None:
         wanted = request.resolver_match.kwargs.get("school_id")
-    wanted = wanted or request.session.get("school_id")
     current = next((m for m in memberships if m.school_id == wanted), memberships[0])
     return {
         "nav_memberships": memberships,
