@@ -10,7 +10,8 @@ from django.views.decorators.http import require_POST
 
 from samenspraak.accounts import services
 from samenspraak.accounts.forms import LanguageForm, LoginForm, ProfileForm, SetPasswordFields
-from samenspraak.accounts.models import Invitation
+from samenspraak.accounts.models import Invitation, User
+from samenspraak.accounts.services import DEMO_PASSWORD
 
 
 def _safe_next(request: HttpRequest, fallback: str) -> str:
@@ -34,9 +35,24 @@ def login_view(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "accounts/login.html",
-        {"form": form, "next": request.GET.get("next", "")},
+        {
+            "form": form,
+            "next": request.GET.get("next", ""),
+            "demo_logins": _demo_logins(),
+            "demo_password": DEMO_PASSWORD,
+        },
         status=status,
     )
+
+
+def _demo_logins() -> list[str]:
+    """The demo accounts to point a newcomer at, where demo logins are allowed and loaded."""
+    if not settings.DEMO_LOGINS_ALLOWED:
+        return []
+    from samenspraak.core.management.commands.load_demo import HEADLINE_LOGINS
+
+    emails = [email for email, _roles in HEADLINE_LOGINS]
+    return list(User.objects.filter(email__in=emails).values_list("email", flat=True))
 
 
 @require_POST

@@ -136,3 +136,18 @@ def test_weak_or_overlong_passwords_are_refused(password, db):
 def test_huge_input_on_sign_in_is_refused_cleanly(client, db):
     response = sign_in(client, "a" * 5000 + "@x.test", "p" * 5000)
     assert response.status_code == 400
+
+
+def test_login_page_points_newcomers_to_the_demo_accounts(client, db, settings):
+    from django.core.management import call_command
+
+    call_command("load_demo", stdout=__import__("io").StringIO())
+    html = client.get(reverse("accounts:login")).content.decode()
+    assert "docent@demo.test" in html and DEMO_PASSWORD in html
+    settings.DEMO_LOGINS_ALLOWED = False
+    html = client.get(reverse("accounts:login")).content.decode()
+    assert "docent@demo.test" not in html and DEMO_PASSWORD not in html
+
+
+def test_login_page_shows_no_demo_hint_without_a_demo_school(client, db):
+    assert DEMO_PASSWORD not in client.get(reverse("accounts:login")).content.decode()
