@@ -110,3 +110,14 @@ def test_phone_sized_overview_is_accessible(page: Page, teacher, group, ambition
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 375, f"the page scrolls sideways on a phone ({width}px)"
     assert_accessible(page, "the overview on a phone")
+
+
+def test_login_page_with_the_demo_hint_is_accessible(page: Page, db):
+    import io
+
+    from django.core.management import call_command
+
+    call_command("load_demo", stdout=io.StringIO())
+    page.goto(reverse("accounts:login"))
+    expect(page.locator("#demo-heading")).to_be_visible()
+    assert_accessible(page, "the login page with the demo hint")
