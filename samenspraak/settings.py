@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "samenspraak.accounts",
     "samenspraak.schools",
     "samenspraak.live",
+    "samenspraak.methods",
 ]
 
 MIDDLEWARE = [

@@ -8,4 +8,5 @@ urlpatterns = [
     path("", include("samenspraak.core.urls")),
     path("", include("samenspraak.accounts.urls")),
     path("", include("samenspraak.schools.urls")),
+    path("", include("samenspraak.methods.urls")),
 ]

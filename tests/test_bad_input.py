@@ -4,8 +4,9 @@ junk changes no school data."""
 import pytest
 from django.urls import reverse
 
+from samenspraak.methods.models import Card, Method, Phase
 from samenspraak.schools.models import Ambition, Group, Membership
-from tests.test_url_permissions import TABLE
+from tests.test_url_permissions import TABLE, url_kwargs  # noqa: F401  (fixture)
 
 JUNK = [
     {},
@@ -26,32 +27,32 @@ def snapshot():
         ),
         list(Group.objects.order_by("pk").values_list("pk", "name", "kind")),
         list(Ambition.objects.order_by("pk").values_list("pk", "title", "period_start")),
+        list(Method.objects.order_by("pk").values_list("pk", "name_nl", "min_people", "roles")),
+        list(
+            Phase.objects.order_by("pk").values_list(
+                "pk", "position", "minutes", "kind", "settings"
+            )
+        ),
+        list(Card.objects.order_by("pk").values_list("pk", "text_nl")),
     )
 
 
 @pytest.mark.parametrize("name", sorted(TABLE))
 @pytest.mark.parametrize("junk", range(len(JUNK)))
-def test_junk_never_causes_a_server_error(client, personas, group, ambition, school, name, junk):
+def test_junk_never_causes_a_server_error(client, personas, url_kwargs, name, junk):  # noqa: F811
     client.force_login(personas["admin"])
     kwargs = {
-        "school_id": school.pk,
-        "membership_id": Membership.objects.get(user=personas["teacher"]).pk,
-        "group_id": group.pk,
-        "ambition_id": ambition.pk,
-        "token": "forged-token",
-        "uidb64": "Zm9yZ2Vk",
+        key if key != "reset_token" else "token": url_kwargs[key] for key in TABLE[name].kwargs
     }
-    url = reverse(
-        name,
-        kwargs={k: kwargs[k] for k in TABLE[name].kwargs if k != "reset_token"}
-        | ({"token": "x-y"} if "reset_token" in TABLE[name].kwargs else {}),
-    )
+    url = reverse(name, kwargs=kwargs)
     before = snapshot()
     response = client.post(url, JUNK[junk])
     assert response.status_code < 500, (url, response.status_code)
     # Action buttons carry no input: their junk is ignored and the action happens.
     actions = {"accounts:logout", "accounts:language", "schools:member_deactivate"}
     actions |= {"schools:member_reactivate", "schools:member_reinvite"}
+    actions |= {"methods:method_copy", "methods:method_delete", "methods:phase_add"}
+    actions |= {"methods:phase_delete", "methods:card_delete"}
     if name not in actions:
         assert snapshot() == before, f"{url} changed data on junk input {junk}"
 

@@ -48,6 +48,9 @@ def only(*allowed: str, default_ok: str = OK) -> dict[str, str]:
 SIGNED_IN = only(*PERSONAS)
 SCHOOL_MEMBERS = only(*STAFF_OF_SCHOOL)
 ADMIN_ONLY = only("admin")
+# Who may adapt work forms and manage card decks (samenspraak/methods/access.py).
+ADAPTERS = only("admin", "leader", "facilitator")
+ADAPTERS_REDIRECT = only("admin", "leader", "facilitator", default_ok=REDIRECT)
 
 TABLE: dict[str, Row] = {
     "core:home": Row(default=REDIRECT),
@@ -97,6 +100,29 @@ TABLE: dict[str, Row] = {
     "schools:ambition_create": Row(kwargs=("school_id",), expect=only("admin", "leader")),
     "schools:ambition_detail": Row(kwargs=("ambition_id",), expect=SCHOOL_MEMBERS),
     "schools:ambition_edit": Row(kwargs=("ambition_id",), expect=only("admin", "leader")),
+    "methods:method_list": Row(expect=SIGNED_IN),
+    # The method and deck rows use the school's own copy; built-ins are open to every
+    # signed-in person (samenspraak/methods/tests).
+    "methods:method_detail": Row(kwargs=("method_id",), expect=SCHOOL_MEMBERS),
+    "methods:method_card": Row(kwargs=("method_id",), expect=SCHOOL_MEMBERS),
+    "methods:method_card_pdf": Row(kwargs=("method_id",), expect=SCHOOL_MEMBERS),
+    "methods:method_copy": Row(kwargs=("method_id",), method="post", expect=ADAPTERS_REDIRECT),
+    "methods:method_edit": Row(kwargs=("method_id",), expect=ADAPTERS),
+    "methods:method_delete": Row(kwargs=("method_id",), method="post", expect=ADAPTERS_REDIRECT),
+    "methods:phase_add": Row(kwargs=("method_id",), method="post", expect=ADAPTERS_REDIRECT),
+    "methods:phase_edit": Row(kwargs=("method_id", "phase_id"), expect=ADAPTERS),
+    "methods:phase_move": Row(
+        kwargs=("method_id", "phase_id"), method="post", expect=ADAPTERS_REDIRECT
+    ),
+    "methods:phase_delete": Row(
+        kwargs=("method_id", "phase_id"), method="post", expect=ADAPTERS_REDIRECT
+    ),
+    "methods:deck_list": Row(expect=SIGNED_IN),
+    "methods:deck_detail": Row(kwargs=("deck_id",), expect=SCHOOL_MEMBERS),
+    "methods:deck_import": Row(kwargs=("deck_id",), expect=ADAPTERS),
+    "methods:card_delete": Row(
+        kwargs=("deck_id", "card_id"), method="post", expect=ADAPTERS_REDIRECT
+    ),
 }
 
 
@@ -125,7 +151,21 @@ def url_kwargs(school, teacher, group, ambition, admin):
     invited = User.objects.create_user(email="nieuw@linde.test", name="Nieuwe Collega")
     Membership.objects.create(user=invited, school=school, is_teacher=True)
     _, token = Invitation.issue(user=invited, school=school, invited_by=admin)
+    from samenspraak.methods import services as methods
+    from samenspraak.methods.models import Method
+
+    copy = methods.method_copy(method=Method.objects.builtin().first(), school=school, by=admin)
+    deck = methods.deck_create(school=school, by=admin, name="Onze kaarten", description="")
+    methods.cards_add(
+        deck=deck,
+        by=admin,
+        rows=[methods.CardRow(line=2, theme="Samen", text="Wat deel je graag?", kind="question")],
+    )
     return {
+        "method_id": copy.pk,
+        "phase_id": copy.phases.first().pk,
+        "deck_id": deck.pk,
+        "card_id": deck.cards.first().pk,
         "school_id": school.pk,
         "membership_id": Membership.objects.get(user=teacher, school=school).pk,
         "group_id": group.pk,

@@ -35,10 +35,16 @@ RULES: dict[Permission, frozenset[Role]] = {
 }
 
 
-def has_permission(membership: Membership | None, permission: Permission) -> bool:
+def holds_any(membership: Membership | None, roles: frozenset[Role]) -> bool:
+    """True when an active membership holds one of these roles (other apps' rule tables
+    use this too)."""
     if membership is None or not membership.is_active:
         return False
-    return bool(membership.roles & RULES[permission])
+    return bool(membership.roles & roles)
+
+
+def has_permission(membership: Membership | None, permission: Permission) -> bool:
+    return holds_any(membership, RULES[permission])
 
 
 def active_memberships(user: User) -> QuerySet[Membership]:
