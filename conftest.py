@@ -26,6 +26,20 @@ def require(available: bool, reason: str) -> None:
     pytest.skip(reason)
 
 
+def pdf_available() -> bool:
+    """WeasyPrint loads the Pango system library when imported."""
+    try:
+        import weasyprint  # noqa: F401
+    except OSError:
+        return False
+    return True
+
+
+@pytest.fixture
+def needs_pdf():
+    require(pdf_available(), "WeasyPrint cannot load Pango (apt-get install libpango-1.0-0)")
+
+
 @pytest.fixture(autouse=True)
 def _clear_cache():
     cache.clear()

@@ -13,7 +13,7 @@ from tests.browser.test_pages_axe import assert_accessible, log_in
 pytestmark = pytest.mark.browser
 
 
-def test_facilitator_filters_copies_adapts_and_prints(page: Page, facilitator, school):
+def test_facilitator_filters_copies_adapts_and_prints(page: Page, facilitator, school, needs_pdf):
     log_in(page, facilitator)
     page.get_by_role("link", name="Werkvormen").click()
     assert_accessible(page, "the library")

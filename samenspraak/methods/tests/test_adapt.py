@@ -242,7 +242,7 @@ def test_method_page_shows_the_flow_and_the_card_prints(client, teacher, builtin
     assert builtin.name_nl in card
 
 
-def test_card_pdf_is_a_real_pdf(client, teacher, builtin):
+def test_card_pdf_is_a_real_pdf(client, teacher, builtin, needs_pdf):
     client.force_login(teacher)
     response = client.get(reverse("methods:method_card_pdf", args=[builtin.pk]))
     assert response["Content-Type"] == "application/pdf"
