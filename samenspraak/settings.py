@@ -44,6 +44,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "channels",
+    "django_tasks",
+    "django_tasks_db",
     "django_htmx",
     "csp",
     "samenspraak.core",
@@ -51,6 +53,7 @@ INSTALLED_APPS = [
     "samenspraak.schools",
     "samenspraak.live",
     "samenspraak.methods",
+    "samenspraak.planning",
 ]
 
 MIDDLEWARE = [
@@ -124,7 +127,18 @@ else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# Background tasks (reminders) live in the database: `make run` starts a worker
+# (`manage.py db_worker`) next to the web server; no other service is needed.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
 MEDIA_ROOT = Path(env_str("SAMENSPRAAK_MEDIA_ROOT", str(BASE_DIR / "media")))
+# Uploaded files beyond this size (per request) are refused while they stream in.
+SAMENSPRAAK_MAX_UPLOAD_BYTES = 25 * 1024 * 1024
+FILE_UPLOAD_HANDLERS = [
+    "samenspraak.lib.uploads.LimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 # --- Accounts ---------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

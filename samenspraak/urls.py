@@ -9,4 +9,5 @@ urlpatterns = [
     path("", include("samenspraak.accounts.urls")),
     path("", include("samenspraak.schools.urls")),
     path("", include("samenspraak.methods.urls")),
+    path("", include("samenspraak.planning.urls")),
 ]

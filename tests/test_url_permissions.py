@@ -37,6 +37,12 @@ class Row:
     def for_persona(self, persona: str) -> str:
         return self.expect.get(persona, self.default)
 
+    def url(self, name: str, values: dict) -> str:
+        """`kwargs` entries are URL keyword names, or "name:fixture-key" when the value
+        comes from a differently named fixture value."""
+        pairs = [entry.partition(":")[::2] for entry in self.kwargs]
+        return reverse(name, kwargs={kw: values[key or kw] for kw, key in pairs})
+
 
 def only(*allowed: str, default_ok: str = OK) -> dict[str, str]:
     """Signed-in personas not named get the same 404 as for a missing object."""
@@ -51,6 +57,11 @@ ADMIN_ONLY = only("admin")
 # Who may adapt work forms and manage card decks (samenspraak/methods/access.py).
 ADAPTERS = only("admin", "leader", "facilitator")
 ADAPTERS_REDIRECT = only("admin", "leader", "facilitator", default_ok=REDIRECT)
+# Planners of dialogues (samenspraak/planning/access.py); the session's group holds the
+# teacher and the facilitator, who is also its facilitator.
+PLANNERS = only("admin", "leader", "facilitator")
+PLANNERS_REDIRECT = only("admin", "leader", "facilitator", default_ok=REDIRECT)
+SESSION_VIEWERS = only("admin", "leader", "facilitator", "teacher")
 
 TABLE: dict[str, Row] = {
     "core:home": Row(default=REDIRECT),
@@ -67,7 +78,7 @@ TABLE: dict[str, Row] = {
     "accounts:password_change_done": Row(expect=SIGNED_IN),
     "accounts:password_reset": Row(),
     "accounts:password_reset_done": Row(),
-    "accounts:password_reset_confirm": Row(kwargs=("uidb64", "reset_token")),
+    "accounts:password_reset_confirm": Row(kwargs=("uidb64", "token:reset_token")),
     "accounts:password_reset_complete": Row(),
     "schools:member_list": Row(kwargs=("school_id",), expect=ADMIN_ONLY),
     "schools:member_invite": Row(kwargs=("school_id",), expect=ADMIN_ONLY),
@@ -123,6 +134,29 @@ TABLE: dict[str, Row] = {
     "methods:card_delete": Row(
         kwargs=("deck_id", "card_id"), method="post", expect=ADAPTERS_REDIRECT
     ),
+    "planning:my_sessions": Row(expect=SIGNED_IN),
+    "planning:session_create": Row(expect=PLANNERS),
+    "planning:session_detail": Row(kwargs=("session_id",), expect=SESSION_VIEWERS),
+    "planning:session_edit": Row(kwargs=("session_id",), expect=PLANNERS),
+    "planning:session_cancel": Row(kwargs=("session_id",), method="post", expect=PLANNERS_REDIRECT),
+    "planning:session_method": Row(kwargs=("session_id",), expect=PLANNERS),
+    # Only participants prepare: planners who do not take part cannot.
+    "planning:session_prepare": Row(kwargs=("session_id",), expect=only("facilitator", "teacher")),
+    "planning:session_ics": Row(kwargs=("session_id",), expect=SESSION_VIEWERS),
+    "planning:evidence_add": Row(kwargs=("session_id",), expect=PLANNERS),
+    "planning:evidence_detail": Row(kwargs=("evidence_id",), expect=SESSION_VIEWERS),
+    "planning:evidence_download": Row(kwargs=("evidence_id",), expect=SESSION_VIEWERS),
+    "planning:evidence_delete": Row(
+        kwargs=("evidence_id",), method="post", expect=PLANNERS_REDIRECT
+    ),
+    "planning:cycle_create": Row(expect=PLANNERS),
+    "planning:cycle_detail": Row(kwargs=("cycle_id",), expect=SESSION_VIEWERS),
+    "planning:cycle_edit": Row(kwargs=("cycle_id",), expect=PLANNERS),
+    "planning:school_plan": Row(kwargs=("school_id",), expect=PLANNERS),
+    "planning:ground_rules": Row(kwargs=("school_id",), expect=ADMIN_ONLY),
+    "planning:calendar_settings": Row(expect=SIGNED_IN),
+    # The feed has no sign-in: its secret address is the key (the teacher's feed here).
+    "planning:calendar_feed": Row(kwargs=("token:feed_token",)),
 }
 
 
@@ -147,7 +181,8 @@ def test_every_url_pattern_has_a_row():
 
 
 @pytest.fixture
-def url_kwargs(school, teacher, group, ambition, admin):
+def url_kwargs(school, teacher, group, ambition, admin, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
     invited = User.objects.create_user(email="nieuw@linde.test", name="Nieuwe Collega")
     Membership.objects.create(user=invited, school=school, is_teacher=True)
     _, token = Invitation.issue(user=invited, school=school, invited_by=admin)
@@ -161,7 +196,45 @@ def url_kwargs(school, teacher, group, ambition, admin):
         by=admin,
         rows=[methods.CardRow(line=2, theme="Samen", text="Wat deel je graag?", kind="question")],
     )
+    from datetime import date, time, timedelta
+
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+
+    from samenspraak.planning import services as planning
+    from samenspraak.planning.models import Cycle, Evidence, Session
+
+    session = Session.objects.create(
+        school=school,
+        group=group,
+        facilitator=group.members.get(email__startswith="gespreksleider"),
+        title="Sessie",
+        starts_at=timezone.now() + timedelta(days=7),
+        preparation="starrt",
+        preparation_deadline=timezone.now() + timedelta(days=6),
+    )
+    evidence = Evidence(
+        session=session, kind="document", title="Toetsuitslagen", content_type="application/pdf"
+    )
+    evidence.file.save("test.pdf", ContentFile(b"%PDF-1.4\n% test\n"), save=False)
+    evidence.size = evidence.file.size
+    evidence.save()
+    cycle = Cycle.objects.create(
+        school=school,
+        group=group,
+        title="Cyclus",
+        goal="Doel",
+        period_start=date.today(),
+        period_end=date.today() + timedelta(days=90),
+        every_weeks=6,
+        weekday=1,
+        start_time=time(15, 30),
+    )
     return {
+        "session_id": session.pk,
+        "evidence_id": evidence.pk,
+        "cycle_id": cycle.pk,
+        "feed_token": planning.calendar_feed_issue(user=teacher),
         "method_id": copy.pk,
         "phase_id": copy.phases.first().pk,
         "deck_id": deck.pk,
@@ -185,9 +258,9 @@ def test_url_access(client, personas, url_kwargs, name, persona):
     user = personas[persona]
     if user is not None:
         client.force_login(user)
-    kwargs = {key if key != "reset_token" else "token": url_kwargs[key] for key in row.kwargs}
-    url = reverse(name, kwargs=kwargs)
+    url = row.url(name, url_kwargs)
     response = getattr(client, row.method)(url)
+    response.close()  # file downloads hold the file open until closed
     expected = row.for_persona(persona)
     login_url = reverse("accounts:login")
     location = response.headers.get("Location", "")

@@ -12,6 +12,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from samenspraak.lib.uploads import explain_too_large
 from samenspraak.methods import services
 from samenspraak.methods.access import (
     Permission,
@@ -339,7 +340,10 @@ def card_delete(request: HttpRequest, deck_id: int, card_id: int) -> HttpRespons
 @login_required
 def deck_import(request: HttpRequest, deck_id: int) -> HttpResponse:
     deck = get_editable_deck_for(request.user, deck_id)
-    form = CardFileForm(request.POST or None, request.FILES or None)
+    # Bound on every POST, even one whose only field was an oversized (skipped) file.
+    posted = (request.POST, request.FILES) if request.method == "POST" else ()
+    form = CardFileForm(*posted)
+    explain_too_large(request, form)
     errors = []
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from samenspraak.accounts.models import Invitation
+from samenspraak.lib.uploads import explain_too_large
 from samenspraak.schools import services
 from samenspraak.schools.access import (
     Permission,
@@ -82,7 +83,10 @@ def member_invite(request: HttpRequest, school_id: int) -> HttpResponse:
 @login_required
 def member_import(request: HttpRequest, school_id: int) -> HttpResponse:
     acting = get_membership_for(request.user, school_id, Permission.MANAGE_MEMBERS)
-    form = StaffFileForm(request.POST or None, request.FILES or None)
+    # Bound on every POST, even one whose only field was an oversized (skipped) file.
+    posted = (request.POST, request.FILES) if request.method == "POST" else ()
+    form = StaffFileForm(*posted)
+    explain_too_large(request, form)
     errors = []
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]

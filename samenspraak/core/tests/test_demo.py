@@ -149,3 +149,26 @@ def test_demo_refuses_when_demo_logins_are_off(db, settings):
         call_command("load_demo", stdout=StringIO())
     assert not User.objects.exists()
     assert not School.objects.exists()
+
+
+def test_demo_has_cycles_with_held_and_upcoming_sessions_in_the_docents_feed(client, db):
+    import re
+
+    from django.core.management import call_command
+    from icalendar import Calendar
+
+    from samenspraak.accounts.models import User
+    from samenspraak.planning.models import Cycle, Session
+
+    call_command("load_demo", verbosity=0)
+    call_command("load_demo", verbosity=0)
+    assert Cycle.objects.count() == 2
+    assert Session.objects.filter(status="held").exists()
+    assert Session.objects.filter(status="planned").count() >= 4
+    docent = User.objects.get(email="docent@demo.test")
+    client.force_login(docent)
+    html = client.post("/calendar/", {"action": "new"}).content.decode()
+    feed = re.search(r'value="https?://[^/]+(/calendar/[^"]+\.ics)"', html).group(1)
+    client.logout()
+    events = Calendar.from_ical(client.get(feed).content).walk("VEVENT")
+    assert len(events) >= 4

@@ -135,3 +135,12 @@ def test_wrong_extension_is_refused(client, admin, school):
 def test_empty_file_is_refused(client, admin, school):
     client.force_login(admin)
     assert upload(client, school, "p.csv", b"").status_code == 400
+
+
+def test_a_huge_staff_file_is_refused_with_a_clear_message(client, admin, school, settings):
+    settings.SAMENSPRAAK_MAX_UPLOAD_BYTES = 1024 * 1024
+    client.force_login(admin)
+    response = upload(client, school, "p.csv", b"naam;e-mail;rollen\n" + b"x" * (2 * 1024 * 1024))
+    assert response.status_code == 400
+    assert "groter dan 1 MB" in response.content.decode()
+    assert Membership.objects.count() == 1

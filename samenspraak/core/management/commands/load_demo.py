@@ -15,14 +15,21 @@ so signed-in sessions survive a restart.
 
 import os
 import unicodedata
+from datetime import time, timedelta
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 
 from samenspraak.accounts.models import User
 from samenspraak.accounts.services import DEMO_PASSWORD
+from samenspraak.methods.models import Method
+from samenspraak.methods.services import snapshot_take
+from samenspraak.planning.cadence import starts
+from samenspraak.planning.models import Cycle, Session, SessionStatus
+from samenspraak.planning.services import cycle_cadence
 from samenspraak.schools.models import (
     Ambition,
     AmbitionStatus,
@@ -256,7 +263,99 @@ def load_demo() -> School:
             },
         )
         ambition.groups.add(*(groups[name] for name in group_names))
+    ensure_cycles(linde, groups)
     return linde
+
+
+# (title, group, ambition, every weeks, weekday, time, facilitator, work form, preparation)
+CYCLES = (
+    (
+        "Begrijpend lezen: wat werkt in onze lessen?",
+        NEDERLANDS,
+        "Leesvaardigheid in alle vakken",
+        6,
+        1,  # Tuesday
+        time(15, 30),
+        "gespreksleider@demo.test",
+        "incident-method-60",
+        "starrt",
+    ),
+    (
+        "Feedback die leerlingen verder helpt",
+        PLG,
+        "Formatief handelen in elke les",
+        4,
+        3,  # Thursday
+        time(15, 0),
+        "gespreksleider@demo.test",
+        "tuning-protocol",
+        "",
+    ),
+)
+
+
+def ensure_cycles(school: School, groups: dict[str, Group]) -> None:
+    """Cycles with held sessions behind and planned ones ahead, relative to today; made
+    once (a cycle that already has sessions is left alone), and without sending mail."""
+    today = timezone.localdate()
+    for (
+        title,
+        group_name,
+        ambition_title,
+        weeks,
+        weekday,
+        at,
+        facilitator_email,
+        slug,
+        prep,
+    ) in CYCLES:
+        facilitator = User.objects.filter(email=facilitator_email).first()
+        cycle, _ = Cycle.objects.update_or_create(
+            school=school,
+            title=title,
+            defaults={
+                "group": groups[group_name],
+                "goal": "Samen onderzoeken wat werkt, en dat in de les uitproberen.",
+                "period_start": today - timedelta(weeks=2 * weeks),
+                "period_end": today + timedelta(weeks=4 * weeks),
+                "pdca_phase": "do",
+                "every_weeks": weeks,
+                "weekday": weekday,
+                "start_time": at,
+                "duration_minutes": 60 if slug != "tuning-protocol" else 75,
+                "place": "Mediatheek",
+                "facilitator": facilitator,
+            },
+        )
+        cycle.ambitions.set(Ambition.objects.filter(school=school, title=ambition_title))
+        if cycle.sessions.exists():
+            continue
+        method = Method.objects.filter(school__isnull=True, slug=slug).first()
+        now = timezone.now()
+        upcoming = 0
+        for start in starts(cycle_cadence(cycle)):
+            session = Session.objects.create(
+                school=school,
+                cycle=cycle,
+                group=cycle.group,
+                title=title,
+                facilitator=facilitator,
+                goal=cycle.goal,
+                occasion="Wat we in de vorige sessie afspraken, proberen we nu in de klas uit.",
+                shared_interest="Leerlingen begrijpen beter wat ze lezen en leren van feedback.",
+                starts_at=start,
+                duration_minutes=cycle.duration_minutes,
+                place=cycle.place,
+                status=SessionStatus.HELD if start < now else SessionStatus.PLANNED,
+            )
+            if start > now:
+                upcoming += 1
+                if upcoming == 1 and method is not None:
+                    session.method_snapshot = snapshot_take(method=method)
+                    session.preparation = prep
+                    if prep:
+                        session.preparation_deadline = start - timedelta(days=1)
+                    session.save()
 
 
 class Command(BaseCommand):
