@@ -33,7 +33,14 @@ from samenspraak.planning.forms import (
     PreparationForm,
     SessionForm,
 )
-from samenspraak.planning.models import CalendarFeed, Cycle, Preparation, Session, SessionStatus
+from samenspraak.planning.models import (
+    CalendarFeed,
+    Cycle,
+    Preparation,
+    Session,
+    SessionStatus,
+    Structure,
+)
 from samenspraak.schools.access import Permission as SchoolPermission
 from samenspraak.schools.access import active_memberships, get_membership_for
 from samenspraak.schools.models import Ambition
@@ -67,6 +74,9 @@ def my_sessions(request: HttpRequest) -> HttpResponse:
         .distinct()
         .order_by("starts_at")
     )
+    structure = request.GET.get("structure", "")
+    if structure in Structure.values:
+        sessions = sessions.filter(structure=structure)
     prepared = set(
         Preparation.objects.filter(author=request.user, session__in=sessions).values_list(
             "session_id", flat=True
@@ -79,6 +89,8 @@ def my_sessions(request: HttpRequest) -> HttpResponse:
             "sessions": sessions,
             "prepared": prepared,
             "can_plan": bool(planner_memberships(request.user)),
+            "structures": Structure.choices,
+            "structure": structure,
         },
     )
 

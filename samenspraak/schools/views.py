@@ -287,6 +287,7 @@ def ambition_list(request: HttpRequest, school_id: int) -> HttpResponse:
             "school": membership.school,
             "ambitions": ambitions,
             "can_manage": has_permission(membership, Permission.MANAGE_AMBITIONS),
+            "sees_plan": has_permission(membership, Permission.VIEW_ALL_GROUPS),
         },
     )
 

@@ -271,3 +271,44 @@ def test_leader_sees_planned_dialogues_per_ambition_and_ambitions_without(
     html = client.get(reverse("planning:school_plan", args=[school.pk])).content.decode()
     assert planned_cycle.title in html and "Zonder dialoog" in html
     assert "Er is nog geen dialoog gepland voor deze ambitie." in html
+
+
+def test_sessions_can_be_filtered_by_the_structure_they_sit_in(client, teacher, group):
+    Session.objects.create(
+        school=group.school,
+        group=group,
+        title="Intervisie",
+        structure="intervision",
+        starts_at=timezone.now() + timedelta(days=3),
+    )
+    Session.objects.create(
+        school=group.school,
+        group=group,
+        title="Studiedag",
+        structure="study_day",
+        starts_at=timezone.now() + timedelta(days=4),
+    )
+    client.force_login(teacher)
+    html = client.get(reverse("planning:my_sessions"), {"structure": "study_day"}).content.decode()
+    assert "Studiedag" in html and ">Intervisie<" not in html
+    everything = client.get(reverse("planning:my_sessions"), {"structure": "nonsense"})
+    assert everything.status_code == 200 and "Studiedag" in everything.content.decode()
+
+
+def test_the_join_code_is_shown_to_planners_not_to_participants(client, teacher, leader, group):
+    session = Session.objects.create(
+        school=group.school,
+        group=group,
+        title="Sessie",
+        starts_at=timezone.now() + timedelta(days=3),
+    )
+    client.force_login(leader)
+    assert (
+        session.join_code
+        in client.get(reverse("planning:session_detail", args=[session.pk])).content.decode()
+    )
+    client.force_login(teacher)
+    assert (
+        session.join_code
+        not in client.get(reverse("planning:session_detail", args=[session.pk])).content.decode()
+    )
