@@ -25,7 +25,7 @@ run: $(STAMP)
 	$(BIN)/python manage.py migrate --no-input
 	PORT=$(PORT) $(BIN)/python manage.py load_demo
 	@# The task worker (reminders) runs beside the web server and stops with it.
-	@$(BIN)/python manage.py db_worker --interval 5 --verbosity 0 & worker=$$!; \
+	@$(BIN)/python manage.py db_worker --interval 5 --no-reload --verbosity 0 & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/uvicorn samenspraak.asgi:application --host 127.0.0.1 --port $(PORT)
 
