@@ -170,68 +170,52 @@ def load_files() -> tuple[list[dict], list[dict]]:
     return methods, decks
 
 
-@transaction.atomic
-def sync_library() -> tuple[SyncResult, SyncResult]:
-    from samenspraak.methods.models import Card, CardDeck, Method, Phase
-
-    methods, decks = load_files()
-    method_result, deck_result = SyncResult(), SyncResult()
-    existing = {m.slug: m for m in Method.objects.filter(school__isnull=True)}
-    for data in methods:
-        phases = data.pop("phases")
+def _sync_builtins(
+    model, records: list[dict], children: str, child_model, parent: str
+) -> SyncResult:
+    """Make the built-ins of `model` (school null) match `records`: add, replace (by content
+    hash) or retire, with their child rows (`children`, the related name). School copies
+    are other rows and are never touched."""
+    result = SyncResult()
+    existing = {item.slug: item for item in model.objects.filter(school__isnull=True)}
+    for data in records:
+        rows = data.pop(children)
         current = existing.pop(data["slug"], None)
         if (
             current is not None
             and current.content_hash == data["content_hash"]
             and not current.retired
         ):
-            method_result.unchanged += 1
+            result.unchanged += 1
             continue
         if current is None:
-            current = Method(school=None)
-            method_result.added += 1
+            current = model(school=None)
+            result.added += 1
         else:
-            method_result.updated += 1
+            result.updated += 1
         for field, value in data.items():
             setattr(current, field, value)
         current.retired = False
         current.save()
-        current.phases.all().delete()
-        Phase.objects.bulk_create([Phase(method=current, **phase) for phase in phases])
+        getattr(current, children).all().delete()
+        child_model.objects.bulk_create([child_model(**{parent: current}, **row) for row in rows])
     for gone in existing.values():
         if not gone.retired:
             gone.retired = True
             gone.save(update_fields=["retired"])
-            method_result.retired += 1
+            result.retired += 1
+    return result
 
-    existing_decks = {d.slug: d for d in CardDeck.objects.filter(school__isnull=True)}
-    for data in decks:
-        cards = data.pop("cards")
-        current = existing_decks.pop(data["slug"], None)
-        if (
-            current is not None
-            and current.content_hash == data["content_hash"]
-            and not current.retired
-        ):
-            deck_result.unchanged += 1
-            continue
-        if current is None:
-            current = CardDeck(school=None)
-            deck_result.added += 1
-        else:
-            deck_result.updated += 1
-        for field, value in data.items():
-            setattr(current, field, value)
-        current.retired = False
-        current.save()
-        current.cards.all().delete()
-        Card.objects.bulk_create([Card(deck=current, **card) for card in cards])
-    for gone in existing_decks.values():
-        if not gone.retired:
-            gone.retired = True
-            gone.save(update_fields=["retired"])
-            deck_result.retired += 1
-    return method_result, deck_result
+
+@transaction.atomic
+def sync_library() -> tuple[SyncResult, SyncResult]:
+    from samenspraak.methods.models import Card, CardDeck, Method, Phase
+
+    methods, decks = load_files()
+    return (
+        _sync_builtins(Method, methods, "phases", Phase, "method"),
+        _sync_builtins(CardDeck, decks, "cards", Card, "deck"),
+    )
 
 
 def sync_after_migrate(sender, using="default", **kwargs) -> None:
