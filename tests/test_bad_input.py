@@ -3,6 +3,7 @@ junk changes no school data."""
 
 import pytest
 
+from conftest import close_download
 from samenspraak.methods.models import Card, Method, Phase
 from samenspraak.planning.models import Cycle, Preparation, Session
 from samenspraak.schools.models import Ambition, Group, Membership
@@ -47,7 +48,7 @@ def test_junk_never_causes_a_server_error(client, personas, url_kwargs, name, ju
     url = TABLE[name].url(name, url_kwargs)
     before = snapshot()
     response = client.post(url, JUNK[junk])
-    response.close()  # file downloads hold the file open until closed
+    close_download(response)
     assert response.status_code < 500, (url, response.status_code)
     # Action buttons carry no input: their junk is ignored and the action happens.
     actions = {"accounts:logout", "accounts:language", "schools:member_deactivate"}

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from conftest import close_download
 from samenspraak.accounts.models import Invitation, User
 from samenspraak.schools.models import Membership
 
@@ -260,7 +261,7 @@ def test_url_access(client, personas, url_kwargs, name, persona):
         client.force_login(user)
     url = row.url(name, url_kwargs)
     response = getattr(client, row.method)(url)
-    response.close()  # file downloads hold the file open until closed
+    close_download(response)
     expected = row.for_persona(persona)
     login_url = reverse("accounts:login")
     location = response.headers.get("Location", "")

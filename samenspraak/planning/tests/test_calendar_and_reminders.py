@@ -92,6 +92,9 @@ def test_reminders_are_queued_in_the_database(session):
         assert result.run_after is not None and result.run_after > timezone.now()
 
 
+# The worker closes its database connection between tasks, as a real worker process does;
+# only a transactional test survives that on PostgreSQL.
+@pytest.mark.django_db(transaction=True)
 def test_the_worker_sends_reminders_after_a_restart_once(session, teacher, facilitator):
     notify.schedule_reminders(session)
     # Everything the worker needs is in the database: a fresh worker process (a restart)
