@@ -10,4 +10,5 @@ urlpatterns = [
     path("", include("samenspraak.schools.urls")),
     path("", include("samenspraak.methods.urls")),
     path("", include("samenspraak.planning.urls")),
+    path("", include("samenspraak.live.urls")),
 ]

@@ -158,6 +158,17 @@ TABLE: dict[str, Row] = {
     "planning:calendar_settings": Row(expect=SIGNED_IN),
     # The feed has no sign-in: its secret address is the key (the teacher's feed here).
     "planning:calendar_feed": Row(kwargs=("token:feed_token",)),
+    "live:join": Row(),
+    # Staff who may see the session go on to its room; a room without guests sends
+    # anyone not signed in to the sign-in page.
+    "live:join_code": Row(
+        kwargs=("code",),
+        expect=only("admin", "leader", "facilitator", "teacher", default_ok=REDIRECT),
+    ),
+    "live:participant": Row(kwargs=("session_id",), expect=SESSION_VIEWERS),
+    "live:guest_room": Row(kwargs=("session_id",), default=HIDDEN),
+    "live:console": Row(kwargs=("session_id",), expect=PLANNERS),
+    "live:projector": Row(kwargs=("session_id",), expect=PLANNERS),
 }
 
 
@@ -233,6 +244,7 @@ def url_kwargs(school, teacher, group, ambition, admin, settings, tmp_path):
     )
     return {
         "session_id": session.pk,
+        "code": session.join_code,
         "evidence_id": evidence.pk,
         "cycle_id": cycle.pk,
         "feed_token": planning.calendar_feed_issue(user=teacher),

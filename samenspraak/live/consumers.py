@@ -1,11 +1,24 @@
 import json
+import logging
+import time
+import uuid
 
+from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from django.http import Http404
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 
-from samenspraak.live.events import session_group, user_group
+from samenspraak.live import engine
+from samenspraak.live.access import GUEST_COOKIE, seat_for_guest, seat_for_user
+from samenspraak.live.events import room_group, session_group, user_group
+from samenspraak.live.state import state_for
 
 CLOSE_UNAUTHENTICATED = 4401
 CLOSE_ACCESS_REVOKED = 4403
+CLOSE_NOT_FOUND = 4404
+MAX_MESSAGE = 8 * 1024
+log = logging.getLogger(__name__)
 
 
 class PersonalConsumer(AsyncJsonWebsocketConsumer):
@@ -47,3 +60,169 @@ class PersonalConsumer(AsyncJsonWebsocketConsumer):
     async def access_revoked(self, event: dict) -> None:
         await self.send_json({"type": "access.revoked"})
         await self.close(code=CLOSE_ACCESS_REVOKED)
+
+
+class TokenBucket:
+    """Slows down one client that sends too fast, not the room: 5 actions a second,
+    bursts of 10."""
+
+    def __init__(self, rate: float = 5.0, burst: int = 10):
+        self.rate, self.burst = rate, burst
+        self.tokens, self.at = float(burst), time.monotonic()
+
+    def take(self) -> bool:
+        now = time.monotonic()
+        self.tokens = min(self.burst, self.tokens + (now - self.at) * self.rate)
+        self.at = now
+        if self.tokens >= 1:
+            self.tokens -= 1
+            return True
+        return False
+
+
+class RoomConsumer(PersonalConsumer):
+    """One connection to a live room: a participant's phone, the facilitator's console or
+    the projector. See docs/live-protocol.md."""
+
+    async def connect(self) -> None:
+        self.room_id = int(self.scope["url_route"]["kwargs"]["room_id"])
+        self.projector = b"view=projector" in self.scope.get("query_string", b"")
+        user = self.scope.get("user")
+        self.language = "nl"
+        try:
+            if user is not None and user.is_authenticated:
+                self.room, self.participant, self.facilitator = await database_sync_to_async(
+                    seat_for_user
+                )(user, self.room_id)
+                self.language = user.language
+            else:
+                cookies = self.scope.get("cookies", {})
+                token = cookies.get(GUEST_COOKIE.format(room=self.room_id))
+                self.room, self.participant = await database_sync_to_async(seat_for_guest)(
+                    token, self.room_id
+                )
+                self.facilitator = False
+        except Http404:
+            await self.close(code=CLOSE_NOT_FOUND)
+            return
+        if self.projector and not self.facilitator:
+            await self.close(code=CLOSE_NOT_FOUND)
+            return
+        self.bucket = TokenBucket()
+        self.joined = [room_group(self.room_id)]
+        if user is not None and user.is_authenticated:
+            self.joined.append(user_group(user.pk))
+            session = self.scope.get("session")
+            if session is not None and session.session_key:
+                self.joined.append(session_group(session.session_key))
+        for group in self.joined:
+            await self.channel_layer.group_add(group, self.channel_name)
+        await self.accept()
+        await self.send_state()
+
+    async def send_state(self) -> None:
+        def build():
+            with translation.override(self.language):
+                self.room.refresh_from_db()
+                self.participant.refresh_from_db()  # roles may have changed
+                return state_for(
+                    self.room,
+                    participant=None if self.projector else self.participant,
+                    facilitator=self.facilitator and not self.projector,
+                    projector=self.projector,
+                )
+
+        await self.send_json(await database_sync_to_async(build)())
+
+    async def receive(self, text_data=None, bytes_data=None, **kwargs) -> None:
+        if text_data is None or len(text_data) > MAX_MESSAGE:
+            await self.refuse(None, "too_large", _("Message too large."))
+            return
+        await super().receive(text_data=text_data, bytes_data=bytes_data, **kwargs)
+
+    async def refuse(self, message_id, reason: str, message) -> None:
+        with translation.override(self.language):
+            text = str(message)  # lazy texts are translated in the person's language
+        await self.send_json({"type": "error", "id": message_id, "reason": reason, "message": text})
+
+    async def receive_json(self, content, **kwargs) -> None:
+        if not isinstance(content, dict):
+            await self.refuse(None, "invalid", _("Not a message."))
+            return
+        kind = content.get("type")
+        if kind == "ping":
+            await self.send_json({"type": "pong"})
+            return
+        if kind == "sync":
+            await self.send_state()
+            return
+        if kind != "action":
+            await self.refuse(content.get("id"), "unknown_message", _("Unknown message type."))
+            return
+        if not self.bucket.take():
+            await self.refuse(content.get("id"), "slow_down", _("Too many messages; slow down."))
+            return
+        await self.handle_action(content)
+
+    async def handle_action(self, content: dict) -> None:
+        raw_id = content.get("id")
+        try:
+            client_id = uuid.UUID(str(raw_id))
+        except ValueError:
+            await self.refuse(None, "invalid_id", _("Every action needs a unique id."))
+            return
+        action, payload, phase = (
+            content.get("action"),
+            content.get("payload") or {},
+            content.get("phase"),
+        )
+        known = engine.FACILITATOR_ACTIONS | engine.PARTICIPANT_ACTIONS
+        if (
+            action not in known
+            or not isinstance(payload, dict)
+            or not (phase is None or isinstance(phase, int))
+        ):
+            await self.refuse(str(client_id), "invalid", _("Unknown action or bad payload."))
+            return
+        if self.projector:
+            await self.refuse(str(client_id), "forbidden", _("The projector only shows."))
+            return
+
+        def run():
+            with translation.override(self.language):
+                try:
+                    return engine.apply(
+                        room_id=self.room_id,
+                        actor=self.participant,
+                        is_facilitator=self.facilitator,
+                        client_id=client_id,
+                        kind=action,
+                        payload=payload,
+                        phase=phase,
+                    )
+                except engine.Refused as refused:
+                    return refused
+
+        outcome = await database_sync_to_async(run)()
+        if isinstance(outcome, engine.Refused):
+            await self.refuse(str(client_id), outcome.reason, outcome.message)
+            return
+        # Written and committed: now tell the room, then acknowledge to the sender.
+        for item in outcome.events:
+            await self.channel_layer.group_send(
+                room_group(self.room_id),
+                {"type": "room.event", "audience": item["audience"], "event": item["event"]},
+            )
+        await self.send_json(
+            {"type": "ack", "id": str(client_id), "seq": outcome.seq, "replayed": outcome.replayed}
+        )
+
+    async def room_event(self, message: dict) -> None:
+        audience = message["audience"]
+        if audience == "facilitators" and not (self.facilitator and not self.projector):
+            return
+        if audience.startswith("participant:") and (
+            self.projector or audience != f"participant:{self.participant.pk}"
+        ):
+            return
+        await self.send_json({"type": "event", **message["event"]})

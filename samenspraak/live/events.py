@@ -10,6 +10,10 @@ def user_group(user_id: int) -> str:
     return f"user.{user_id}"
 
 
+def room_group(room_id: int) -> str:
+    return f"room.{room_id}"
+
+
 def session_group(session_key: str) -> str:
     # The session key itself is a credential: only a hash of it names the group.
     return "session." + hashlib.sha256(session_key.encode()).hexdigest()[:40]

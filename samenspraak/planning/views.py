@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from samenspraak.live.access import runs_room
 from samenspraak.methods.access import visible_methods
 from samenspraak.methods.kinds import Pdca
 from samenspraak.planning import ics, services
@@ -347,6 +348,7 @@ def session_detail(request: HttpRequest, session_id: int) -> HttpResponse:
             "can_manage_evidence": can_manage_evidence(request.user, session),
             "can_plan": planner,
             "takes_part": is_participant(request.user, session),
+            "runs_room": runs_room(request.user, session),
             "snapshot": session.method_snapshot,
         },
     )

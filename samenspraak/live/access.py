@@ -1,0 +1,49 @@
+"""Who may be in a live room, and as what.
+
+- Anyone who may see the session (planning.access) takes a seat when they connect.
+- Its facilitator and the school's planners run it (facilitator console, projector).
+- Guests (pupils, parents, an outside coach) only when the room admits guests: known by
+  a name and a random token in a cookie, they see nothing but that room.
+"""
+
+from django.http import Http404
+
+from samenspraak.live.models import Participant, Room
+from samenspraak.planning.access import can_plan, get_session_for
+from samenspraak.planning.models import Session
+
+GUEST_COOKIE = "samenspraak_guest_{room}"
+
+
+def room_of(session: Session) -> Room:
+    room, _created = Room.objects.get_or_create(session=session)
+    return room
+
+
+def runs_room(user, session: Session) -> bool:
+    return user.is_authenticated and (
+        session.facilitator_id == user.pk or can_plan(user, session.school_id)
+    )
+
+
+def seat_for_user(user, room_id: int) -> tuple[Room, Participant, bool]:
+    """(room, the user's seat, runs the room) or Http404."""
+    room = Room.objects.select_related("session").filter(pk=room_id).first()
+    if room is None or not user.is_authenticated or not user.is_active:
+        raise Http404
+    session = get_session_for(user, room.session_id)
+    participant, _created = Participant.objects.get_or_create(room=room, user=user)
+    return room, participant, runs_room(user, session)
+
+
+def seat_for_guest(token: str | None, room_id: int) -> tuple[Room, Participant]:
+    if not token or len(token) > 100:
+        raise Http404
+    participant = (
+        Participant.objects.select_related("room")
+        .filter(room_id=room_id, user__isnull=True, guest_token_hash=Participant.hash_token(token))
+        .first()
+    )
+    if participant is None or not participant.room.guests_allowed:
+        raise Http404
+    return participant.room, participant

@@ -1,0 +1,393 @@
+"""The phase engine: every change to a live room goes through `apply()`.
+
+An action is applied in one transaction that locks the room row, raises `Room.seq` and
+records the client's action id, so a replayed action changes nothing and gets the first
+answer again. The events to broadcast are returned; the consumer sends them after commit.
+Actions name the phase they were meant for: one meant for another phase (a client that
+is behind) is refused, so participants can never run ahead of the facilitator.
+"""
+
+import random
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from samenspraak.live.models import ClientAction, Contribution, Participant, Room, RoomStatus
+
+MAX_NOTE = 1000
+FACILITATOR_ACTIONS = {
+    "room.start",
+    "room.end",
+    "phase.next",
+    "phase.back",
+    "phase.pause",
+    "phase.resume",
+    "phase.extend",
+    "notes.reveal",
+    "round.start",
+    "turn.next",
+    "talk.start",
+    "talk.stop",
+    "role.assign",
+}
+PARTICIPANT_ACTIONS = {"note.add", "hand.raise", "hand.lower", "turn.pass"}
+
+
+class Refused(Exception):
+    """An action that is not accepted; `reason` is stable, `message` is for people."""
+
+    def __init__(self, reason: str, message: str):
+        super().__init__(reason)
+        self.reason, self.message = reason, message
+
+
+@dataclass
+class Outcome:
+    seq: int
+    events: list[dict] = field(default_factory=list)  # {"audience": ..., "event": {...}}
+    replayed: bool = False
+
+
+def phases(room: Room) -> list[dict]:
+    snapshot = room.session.method_snapshot
+    return list(snapshot.data.get("phases", [])) if snapshot else []
+
+
+def current_phase(room: Room) -> dict | None:
+    items = phases(room)
+    return items[room.phase_index] if 0 <= room.phase_index < len(items) else None
+
+
+def phase_seconds_left(room: Room, now=None) -> int | None:
+    phase = current_phase(room)
+    if phase is None or room.phase_started_at is None:
+        return None
+    now = now or timezone.now()
+    until = room.paused_at or now
+    used = (until - room.phase_started_at).total_seconds() - room.paused_seconds
+    return int(phase["minutes"] * 60 + room.extra_seconds - used)
+
+
+def _all(event: dict) -> dict:
+    return {"audience": "all", "event": event}
+
+
+def _facilitators(event: dict) -> dict:
+    return {"audience": "facilitators", "event": event}
+
+
+def _only(participant: Participant, event: dict) -> dict:
+    return {"audience": f"participant:{participant.pk}", "event": event}
+
+
+def _start_phase(room: Room, index: int) -> None:
+    room.phase_index = index
+    room.phase_started_at = timezone.now()
+    room.paused_at = None
+    room.paused_seconds = 0
+    room.extra_seconds = 0
+    room.status = RoomStatus.RUNNING
+
+
+def _phase_event(room: Room) -> dict:
+    return {"kind": "phase", "index": room.phase_index, "status": room.status, "timer": timer(room)}
+
+
+def timer(room: Room) -> dict:
+    phase = current_phase(room)
+    return {
+        "seconds_left": phase_seconds_left(room),
+        "paused": room.paused_at is not None,
+        "minutes": phase["minutes"] if phase else None,
+    }
+
+
+def _setting(phase: dict | None, name: str, default=None):
+    return (phase or {}).get("settings", {}).get(name, default)
+
+
+def _speaking_state(room: Room) -> dict:
+    return room.speaking.setdefault(
+        str(room.phase_index), {"order": [], "done": [], "passed": [], "queue": []}
+    )
+
+
+def _text(payload: dict, name: str, limit: int) -> str:
+    value = payload.get(name)
+    if not isinstance(value, str) or not value.strip():
+        raise Refused("invalid", _("Write something first."))
+    if len(value) > limit:
+        raise Refused(
+            "too_long", _("This is too long: at most %(max)d characters.") % {"max": limit}
+        )
+    return value.strip()
+
+
+def _do(
+    room: Room, actor: Participant | None, is_facilitator: bool, kind: str, payload: dict
+) -> list[dict]:
+    """Apply one action to the locked room; return the events. Raises Refused."""
+    items = phases(room)
+    phase = current_phase(room)
+    now = timezone.now()
+
+    if kind in FACILITATOR_ACTIONS and not is_facilitator:
+        raise Refused("forbidden", _("Only the facilitator can do that."))
+    if room.status == RoomStatus.ENDED:
+        raise Refused("ended", _("This session has ended."))
+
+    if kind == "room.start":
+        if not items:
+            raise Refused("no_method", _("Attach a work form to the session first."))
+        if room.phase_index >= 0:
+            raise Refused("already_started", _("The session has already started."))
+        _start_phase(room, 0)
+        return [_all(_phase_event(room))]
+    if kind in ("phase.next", "phase.back"):
+        target = room.phase_index + (1 if kind == "phase.next" else -1)
+        if not 0 <= target < len(items):
+            raise Refused("no_such_phase", _("There is no phase there."))
+        _start_phase(room, target)
+        return [_all(_phase_event(room))]
+    if kind == "phase.pause":
+        if room.paused_at is None and phase is not None:
+            room.paused_at = now
+            room.status = RoomStatus.PAUSED
+        return [_all(_phase_event(room))]
+    if kind == "phase.resume":
+        if room.paused_at is not None:
+            room.paused_seconds += int((now - room.paused_at).total_seconds())
+            room.paused_at = None
+            room.status = RoomStatus.RUNNING
+        return [_all(_phase_event(room))]
+    if kind == "phase.extend":
+        minutes = payload.get("minutes")
+        if not isinstance(minutes, int) or isinstance(minutes, bool) or not 1 <= minutes <= 60:
+            raise Refused("invalid", _("Extend by 1 to 60 minutes."))
+        room.extra_seconds += minutes * 60
+        return [_all(_phase_event(room))]
+    if kind == "room.end":
+        room.status = RoomStatus.ENDED
+        room.ended_at = now
+        _close_talk(room, now)
+        total = sum(room.talk_time.values()) or 0
+        # Keep only the distribution: shares, sorted, without names.
+        room.talk_distribution = (
+            sorted((round(seconds / total, 3) for seconds in room.talk_time.values()), reverse=True)
+            if total
+            else []
+        )
+        room.talk_time = {}
+        return [_all({"kind": "ended"})]
+
+    if kind == "role.assign":
+        wanted = payload.get("participant")
+        target = room.participants.filter(pk=wanted).first() if isinstance(wanted, int) else None
+        role = payload.get("role")
+        if target is None or not isinstance(role, str) or len(role) > 30:
+            raise Refused("invalid", _("Choose a person and a role."))
+        roles = set(target.roles)
+        roles.symmetric_difference_update({role})
+        target.roles = sorted(roles)
+        target.save(update_fields=["roles"])
+        return [_all({"kind": "roles", "participant": target.pk, "roles": target.roles})]
+    if phase is None:
+        raise Refused("not_started", _("The session has not started yet."))
+
+    if kind == "note.add":
+        if phase["kind"] not in ("writing", "feedback_3xw", "actions", "reflection"):
+            raise Refused("wrong_phase", _("Notes cannot be written in this phase."))
+        if actor is None:
+            raise Refused("forbidden", _("Join the session to write."))
+        text = _text(payload, "text", MAX_NOTE)
+        mine = Contribution.objects.filter(room=room, phase_index=room.phase_index)
+        limit = _setting(phase, "max_items", 20)
+        anonymous = bool(_setting(phase, "anonymous", False))
+        if not anonymous and mine.filter(author=actor).count() >= limit:
+            raise Refused("limit", _("You have written the most notes this phase allows."))
+        note = Contribution.objects.create(
+            room=room,
+            phase_index=room.phase_index,
+            text=text,
+            author=None if anonymous else actor,
+            created_at=None if anonymous else now,
+        )
+        public = {
+            "kind": "note",
+            "id": str(note.id),
+            "phase": room.phase_index,
+            "text": text,
+            "author": None if anonymous else actor.display_name,
+        }
+        events = [_only(actor, public | {"yours": True})]
+        hidden = (
+            _setting(phase, "hidden_until_revealed", True) and room.phase_index not in room.revealed
+        )
+        if hidden:
+            events.append(_facilitators(public))
+            events.append(
+                _all({"kind": "note_count", "phase": room.phase_index, "count": mine.count()})
+            )
+        else:
+            events.append(_all(public))
+        return events
+    if kind == "notes.reveal":
+        if room.phase_index not in room.revealed:
+            room.revealed = [*room.revealed, room.phase_index]
+        notes = Contribution.objects.filter(room=room, phase_index=room.phase_index).select_related(
+            "author__user"
+        )
+        return [
+            _all(
+                {
+                    "kind": "revealed",
+                    "phase": room.phase_index,
+                    "notes": [note_payload(n) for n in notes],
+                }
+            )
+        ]
+
+    if kind == "round.start":
+        order_kind = _setting(phase, "order", "fixed")
+        people = list(
+            room.participants.filter(user__isnull=False)
+            .order_by("joined_at")
+            .values_list("pk", flat=True)
+        )
+        people += list(
+            room.participants.filter(user__isnull=True)
+            .order_by("joined_at")
+            .values_list("pk", flat=True)
+        )
+        if order_kind == "random":
+            random.shuffle(people)
+        state = _speaking_state(room)
+        state.update(
+            {
+                "order": people if order_kind != "free" else [],
+                "done": [],
+                "passed": [],
+                "free": order_kind == "free",
+            }
+        )
+        return [_all({"kind": "speaking", "phase": room.phase_index, "state": state})]
+    if kind in ("turn.next", "turn.pass"):
+        state = _speaking_state(room)
+        waiting = [p for p in state["order"] if p not in state["done"] and p not in state["passed"]]
+        if not waiting:
+            raise Refused("nobody_waiting", _("Everyone has had a turn."))
+        if kind == "turn.pass":
+            if actor is None or waiting[0] != actor.pk or not _setting(phase, "pass_allowed", True):
+                raise Refused("not_your_turn", _("You can only pass on your own turn."))
+            state["passed"].append(actor.pk)
+        else:
+            state["done"].append(waiting[0])
+        return [_all({"kind": "speaking", "phase": room.phase_index, "state": state})]
+    if kind in ("hand.raise", "hand.lower"):
+        if actor is None:
+            raise Refused("forbidden", _("Join the session first."))
+        state = _speaking_state(room)
+        queue = [p for p in state["queue"] if p != actor.pk]
+        if kind == "hand.raise":
+            queue.append(actor.pk)
+        state["queue"] = queue
+        return [_all({"kind": "speaking", "phase": room.phase_index, "state": state})]
+    if kind in ("talk.start", "talk.stop"):
+        _close_talk(room, now)
+        if kind == "talk.start":
+            target = payload.get("participant")
+            if not isinstance(target, int) or not room.participants.filter(pk=target).exists():
+                raise Refused("invalid", _("That person is not in the room."))
+            room.speaking["talking"] = {"participant": target, "since": now.isoformat()}
+            queue = _speaking_state(room)["queue"]
+            if target in queue:
+                queue.remove(target)
+        return [_all({"kind": "talk", "talk": talk_summary(room)})]
+    raise Refused("unknown", _("Unknown action."))
+
+
+def _close_talk(room: Room, now) -> None:
+    talking = room.speaking.pop("talking", None)
+    if talking:
+        since = datetime.fromisoformat(talking["since"])
+        seconds = max(0, int((now - since).total_seconds()))
+        key = str(talking["participant"])
+        room.talk_time[key] = room.talk_time.get(key, 0) + seconds
+
+
+def talk_summary(room: Room) -> dict:
+    """Each person's share of talk time against an equal share, and an equity figure
+    (1 = everyone spoke equally; lower = more uneven), for the room to see live."""
+    seconds = {int(k): v for k, v in room.talk_time.items()}
+    talking = room.speaking.get("talking")
+    if talking:
+        live = int((timezone.now() - datetime.fromisoformat(talking["since"])).total_seconds())
+        seconds[talking["participant"]] = seconds.get(talking["participant"], 0) + max(0, live)
+    count = room.participants.count()
+    total = sum(seconds.values())
+    shares = {pk: (s / total if total else 0.0) for pk, s in seconds.items()}
+    equal = 1 / count if count else 0
+    # Equity: 1 − half the total deviation from the equal share (0 … 1).
+    deviation = sum(
+        abs(shares.get(p, 0.0) - equal) for p in room.participants.values_list("pk", flat=True)
+    )
+    return {
+        "shares": {str(pk): round(share, 3) for pk, share in shares.items()},
+        "equal_share": round(equal, 3),
+        "equity": round(1 - deviation / 2, 3) if total else None,
+        "talking": talking["participant"] if talking else None,
+    }
+
+
+def note_payload(note: Contribution) -> dict:
+    return {
+        "id": str(note.id),
+        "phase": note.phase_index,
+        "text": note.text,
+        "author": note.author.display_name if note.author_id else None,
+        "cluster": note.cluster_id,
+    }
+
+
+def apply(
+    *,
+    room_id: int,
+    actor: Participant,
+    is_facilitator: bool,
+    client_id,
+    kind: str,
+    payload: dict,
+    phase: int | None,
+) -> Outcome:
+    """Apply one action atomically. `phase` is the phase the client believed current."""
+    with transaction.atomic():
+        room = (
+            Room.objects.select_for_update()
+            .select_related("session__method_snapshot")
+            .get(pk=room_id)
+        )
+        done = ClientAction.objects.filter(participant=actor, client_id=client_id).first()
+        if done is not None:
+            return Outcome(seq=done.seq, replayed=True)
+        if (
+            phase is not None
+            and phase != room.phase_index
+            and kind not in ("phase.back", "phase.next")
+        ):
+            raise Refused(
+                "stale_phase", _("The session has moved on; your screen is being updated.")
+            )
+        events = _do(room, actor, is_facilitator, kind, payload)
+        room.seq += 1
+        room.save()
+        try:
+            with transaction.atomic():
+                ClientAction.objects.create(participant=actor, client_id=client_id, seq=room.seq)
+        except IntegrityError as error:  # a concurrent replay won the race
+            raise Refused("replayed", _("This action was already received.")) from error
+        for item in events:
+            item["event"]["seq"] = room.seq
+        return Outcome(seq=room.seq, events=events)

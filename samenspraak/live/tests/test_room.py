@@ -1,0 +1,354 @@
+"""The live room over the real ASGI application and channel layer: the phase engine,
+anonymity, replays and stale actions, rate limiting, reconnects and revocation."""
+
+import json
+import logging
+import uuid
+from datetime import timedelta
+
+import pytest
+from asgiref.sync import async_to_sync, sync_to_async
+from channels.testing import WebsocketCommunicator
+from django.conf import settings
+from django.test import Client
+from django.utils import timezone
+
+from samenspraak.asgi import application
+from samenspraak.live.access import room_of
+from samenspraak.live.models import Contribution, Room
+from samenspraak.methods.models import Method
+from samenspraak.methods.services import method_copy, snapshot_take
+from samenspraak.planning.models import Session
+
+pytestmark = pytest.mark.django_db(transaction=True)
+CANARY = "KANARIE-anoniem-3b7e"
+
+
+_COOKIES: dict[int, bytes] = {}
+
+
+def cookie_for(user) -> bytes:
+    """Sign in through Django's test client (sync code: call before the async part)."""
+    if user.pk not in _COOKIES:
+        client = Client()
+        client.force_login(user)
+        name = settings.SESSION_COOKIE_NAME
+        _COOKIES[user.pk] = f"{name}={client.cookies[name].value}".encode()
+    return _COOKIES[user.pk]
+
+
+@pytest.fixture(autouse=True)
+def _signed_in(personas):
+    """Everyone signs in before the async part of a test (the test client is sync)."""
+    _COOKIES.clear()
+    for user in personas.values():
+        if user is not None and user.is_active:
+            cookie_for(user)
+
+
+@pytest.fixture
+def room(group, facilitator, school) -> Room:
+    """A session whose work form opens with an anonymous silent-writing phase."""
+    builtin = Method.objects.builtin().get(slug="check-in-round")
+    method = method_copy(method=builtin, school=school, by=facilitator)
+    first = method.phases.first()
+    first.kind, first.settings = (
+        "writing",
+        {"anonymous": True, "hidden_until_revealed": True, "max_items": 5},
+    )
+    first.save()
+    session = Session.objects.create(
+        school=school,
+        group=group,
+        facilitator=facilitator,
+        title="Live",
+        starts_at=timezone.now() + timedelta(minutes=5),
+        method_snapshot=snapshot_take(method=method),
+    )
+    return room_of(session)
+
+
+def connect(room, user, view=""):
+    path = f"/ws/rooms/{room.pk}/" + ("?view=projector" if view else "")
+    headers = [(b"host", b"localhost"), (b"origin", b"http://localhost")]
+    if user is not None:
+        headers.append((b"cookie", _COOKIES[user.pk]))
+    return WebsocketCommunicator(application, path, headers=headers)
+
+
+def action(kind, payload=None, phase=None, action_id=None):
+    return {
+        "type": "action",
+        "id": action_id or str(uuid.uuid4()),
+        "action": kind,
+        "payload": payload or {},
+        "phase": phase,
+    }
+
+
+async def until(ws, predicate, limit=20):
+    for _ in range(limit):
+        message = await ws.receive_json_from(timeout=5)
+        if predicate(message):
+            return message
+    raise AssertionError("message not received")
+
+
+def test_the_facilitator_runs_phases_and_everyone_follows(room, facilitator, teacher):
+    async def scenario():
+        console, phone = connect(room, facilitator), connect(room, teacher)
+        assert (await console.connect())[0] and (await phone.connect())[0]
+        state = await console.receive_json_from()
+        assert (
+            state["type"] == "state" and state["facilitator"] is True and state["phase_index"] == -1
+        )
+        assert "ground_rules" in state and state["phases"][0]["guidance"]
+        phone_state = await phone.receive_json_from()
+        assert phone_state["facilitator"] is False and phone_state["phases"][0]["guidance"] == ""
+
+        await phone.send_json_to(action("room.start"))
+        refused = await until(phone, lambda m: m["type"] == "error")
+        assert refused["reason"] == "forbidden" and refused["message"]
+
+        await console.send_json_to(action("room.start"))
+        event = await until(phone, lambda m: m["type"] == "event")
+        assert (
+            event["kind"] == "phase" and event["index"] == 0 and event["timer"]["seconds_left"] > 0
+        )
+        ack = await until(console, lambda m: m["type"] == "ack")
+        assert ack["seq"] == event["seq"]
+        await console.disconnect()
+        await phone.disconnect()
+
+    async_to_sync(scenario)()
+
+
+def test_anonymous_notes_carry_no_author_in_row_message_or_log(
+    room, facilitator, teacher, support, caplog
+):
+    from samenspraak.schools.models import GroupMember
+
+    GroupMember.objects.create(group=room.session.group, user=support)
+
+    async def scenario():
+        console, writer, other = (
+            connect(room, facilitator),
+            connect(room, teacher),
+            connect(room, support),
+        )
+        for ws in (console, writer, other):
+            assert (await ws.connect())[0]
+            await ws.receive_json_from()
+        await console.send_json_to(action("room.start"))
+        await until(writer, lambda m: m["type"] == "event")
+        await until(other, lambda m: m["type"] == "event")
+        await writer.send_json_to(action("note.add", {"text": CANARY}, phase=0))
+        mine = await until(writer, lambda m: m.get("kind") == "note")
+        assert mine["yours"] is True and mine["author"] is None
+        seen_by_other = await until(other, lambda m: m["type"] == "event")
+        assert seen_by_other["kind"] == "note_count"  # hidden until revealed
+        facilitator_sees = await until(console, lambda m: m.get("kind") == "note")
+        assert facilitator_sees["author"] is None and "yours" not in facilitator_sees
+        await console.send_json_to(action("notes.reveal", phase=0))
+        revealed = await until(other, lambda m: m.get("kind") == "revealed")
+        assert revealed["notes"][0]["text"] == CANARY and revealed["notes"][0]["author"] is None
+        everything = json.dumps([mine, seen_by_other, facilitator_sees, revealed])
+        assert teacher.name not in everything and teacher.email not in everything
+        for ws in (console, writer, other):
+            await ws.disconnect()
+
+    with caplog.at_level(logging.DEBUG):
+        async_to_sync(scenario)()
+    note = Contribution.objects.get(text=CANARY)
+    assert note.author is None and note.created_at is None
+    assert isinstance(note.pk, uuid.UUID)
+    assert CANARY not in caplog.text and teacher.email not in caplog.text
+
+
+def test_a_replayed_action_changes_nothing_and_gets_the_first_answer(room, facilitator, teacher):
+    async def scenario():
+        console, phone = connect(room, facilitator), connect(room, teacher)
+        for ws in (console, phone):
+            assert (await ws.connect())[0]
+            await ws.receive_json_from()
+        await console.send_json_to(action("room.start"))
+        await until(phone, lambda m: m["type"] == "event")
+        message = action("note.add", {"text": "één keer"}, phase=0)
+        await phone.send_json_to(message)
+        first = await until(phone, lambda m: m["type"] == "ack")
+        await phone.send_json_to(message)
+        second = await until(phone, lambda m: m["type"] == "ack")
+        assert second["replayed"] is True and second["seq"] == first["seq"]
+        await console.disconnect()
+        await phone.disconnect()
+
+    async_to_sync(scenario)()
+    assert Contribution.objects.filter(text="één keer").count() == 1
+
+
+def test_an_action_for_an_old_phase_is_refused(room, facilitator, teacher):
+    async def scenario():
+        console, phone = connect(room, facilitator), connect(room, teacher)
+        for ws in (console, phone):
+            assert (await ws.connect())[0]
+            await ws.receive_json_from()
+        await console.send_json_to(action("room.start"))
+        await console.send_json_to(action("phase.next", phase=0))
+        await until(phone, lambda m: m.get("kind") == "phase" and m["index"] == 1)
+        await phone.send_json_to(action("note.add", {"text": "te laat"}, phase=0))
+        error = await until(phone, lambda m: m["type"] == "error")
+        assert error["reason"] == "stale_phase"
+        await console.disconnect()
+        await phone.disconnect()
+
+    async_to_sync(scenario)()
+    assert not Contribution.objects.filter(text="te laat").exists()
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "not json",
+        json.dumps([1, 2]),
+        json.dumps({"type": "action", "id": "nope", "action": "note.add"}),
+        json.dumps({"type": "action", "id": str(uuid.uuid4()), "action": "drop.tables"}),
+        json.dumps(
+            {"type": "action", "id": str(uuid.uuid4()), "action": "note.add", "payload": "x"}
+        ),
+        json.dumps(
+            {
+                "type": "action",
+                "id": str(uuid.uuid4()),
+                "action": "note.add",
+                "payload": {"text": "x" * 7000},
+            }
+        ),
+        "x" * 9000,
+    ],
+    ids=[
+        "not json",
+        "not an object",
+        "bad id",
+        "unknown action",
+        "bad payload",
+        "too long",
+        "huge",
+    ],
+)
+def test_forged_messages_are_refused_and_change_nothing(room, teacher, message):
+    async def scenario():
+        phone = connect(room, teacher)
+        assert (await phone.connect())[0]
+        await phone.receive_json_from()
+        await phone.send_to(text_data=message)
+        reply = await phone.receive_json_from(timeout=5)
+        assert reply["type"] == "error"
+        await phone.disconnect()
+
+    async_to_sync(scenario)()
+    assert not Contribution.objects.exists()
+    assert Room.objects.get(pk=room.pk).seq == 0
+
+
+def test_a_client_that_sends_too_fast_is_slowed_down(room, teacher):
+    async def scenario():
+        phone = connect(room, teacher)
+        assert (await phone.connect())[0]
+        await phone.receive_json_from()
+        for _ in range(25):
+            await phone.send_json_to(action("hand.raise"))
+        replies = [await phone.receive_json_from(timeout=5) for _ in range(25)]
+        assert any(r.get("reason") == "slow_down" for r in replies)
+        await phone.disconnect()
+
+    async_to_sync(scenario)()
+
+
+def test_a_reconnecting_phone_gets_everything_it_missed(room, facilitator, teacher):
+    async def scenario():
+        console = connect(room, facilitator)
+        assert (await console.connect())[0]
+        await console.receive_json_from()
+        await console.send_json_to(action("room.start"))
+        await console.send_json_to(action("notes.reveal", phase=0))
+        await console.send_json_to(action("phase.next", phase=0))
+        await until(console, lambda m: m.get("kind") == "phase" and m["index"] == 1)
+        phone = connect(room, teacher)  # came back after missing all of that
+        assert (await phone.connect())[0]
+        state = await phone.receive_json_from()
+        assert state["phase_index"] == 1 and state["revealed"] == [0] and state["seq"] == 3
+        await console.disconnect()
+        await phone.disconnect()
+
+    async_to_sync(scenario)()
+
+
+def test_someone_outside_the_group_cannot_enter(room, outsider, support):
+    async def scenario():
+        for user in (outsider, support, None):
+            ws = connect(room, user)
+            connected, _code = await ws.connect()
+            assert not connected
+
+    async_to_sync(scenario)()
+
+
+def test_only_the_facilitator_opens_the_projector_and_it_cannot_act(room, facilitator, teacher):
+    async def scenario():
+        phone_as_projector = connect(room, teacher, view="projector")
+        assert not (await phone_as_projector.connect())[0]
+        projector = connect(room, facilitator, view="projector")
+        assert (await projector.connect())[0]
+        state = await projector.receive_json_from()
+        assert (
+            state["projector"] is True
+            and state["me"] is None
+            and state["phases"][0]["guidance"] == ""
+        )
+        await projector.send_json_to(action("room.start"))
+        assert (await projector.receive_json_from())["reason"] == "forbidden"
+        await projector.disconnect()
+
+    async_to_sync(scenario)()
+
+
+def test_deactivation_closes_the_room_socket(room, teacher, admin, school):
+    from samenspraak.schools import services
+    from samenspraak.schools.models import Membership
+
+    member = Membership.objects.get(user=teacher, school=school)
+
+    async def scenario():
+        phone = connect(room, teacher)
+        assert (await phone.connect())[0]
+        await phone.receive_json_from()
+        await sync_to_async(services.member_deactivate)(member=member, by=admin)
+        assert (await until(phone, lambda m: m["type"] == "access.revoked"))[
+            "type"
+        ] == "access.revoked"
+
+    async_to_sync(scenario)()
+
+
+def test_after_the_end_only_the_talk_distribution_is_kept(room, facilitator, teacher):
+    async def scenario():
+        console, phone = connect(room, facilitator), connect(room, teacher)
+        for ws in (console, phone):
+            assert (await ws.connect())[0]
+        state = await phone.receive_json_from()
+        me = state["me"]["id"]
+        await console.receive_json_from()
+        await console.send_json_to(action("room.start"))
+        await console.send_json_to(action("talk.start", {"participant": me}, phase=0))
+        talk = await until(phone, lambda m: m.get("kind") == "talk")
+        assert talk["talk"]["talking"] == me
+        await console.send_json_to(action("talk.stop", phase=0))
+        await console.send_json_to(action("room.end", phase=0))
+        await until(phone, lambda m: m.get("kind") == "ended")
+        await console.disconnect()
+        await phone.disconnect()
+
+    async_to_sync(scenario)()
+    ended = Room.objects.get(pk=room.pk)
+    assert ended.status == "ended" and ended.talk_time == {}
+    assert all(isinstance(share, float) for share in ended.talk_distribution)

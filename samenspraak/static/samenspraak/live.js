@@ -1,0 +1,821 @@
+/* Samenspraak live room: one script for the participant's phone, the facilitator's console
+ * and the projector. Protocol: docs/live-protocol.md.
+ *
+ * - Keeps the last `state`, applies `event`s in `seq` order and asks for `sync` on a gap.
+ * - Reconnects by itself (1 s, 2 s, 4 s … at most 15 s) and resends unacknowledged actions
+ *   with their original id (the server treats a repeat as a replay).
+ * - Every visible text comes from the page (#live-text data attributes and the template;
+ *   {name} marks are filled in); user text is only ever set with textContent.
+ */
+"use strict";
+
+(() => {
+  const root = document.getElementById("live-room");
+  if (!root || !root.dataset.ws) return;
+
+  const VIEW = root.dataset.view || "participant"; // participant | facilitator | projector
+  const WS_PATH = root.dataset.ws;
+  const TEXT = (document.getElementById("live-text") || root).dataset;
+  const LANG = document.documentElement.lang || "nl";
+  const WRITING = new Set(["writing", "feedback_3xw", "actions", "reflection"]);
+  const SHOWS_EARLIER_NOTES = new Set(["clustering", "dot_voting"]);
+  const FINAL_CLOSE = new Set([4401, 4403, 4404]);
+  const MAX_DELAY = 15000;
+  const PING_EVERY = 25000;
+  const PONG_WITHIN = 10000;
+  const SYNC_EVERY = 10000; // console and projector: joining sends no event, so look again
+  const ALERT_FOR = 10000;
+
+  const percent = new Intl.NumberFormat(LANG, { style: "percent", maximumFractionDigits: 0 });
+  const decimal = new Intl.NumberFormat(LANG, {
+    minimumFractionDigits: 2,
+    maximumFractionDigits: 2,
+  });
+
+  let state = null;
+  let lastSeq = -1;
+  let timerBase = { left: null, at: 0, paused: false };
+  let ws = null;
+  let ready = false; // a socket is open and its first `state` has arrived
+  let syncing = false;
+  let attempt = 0;
+  let retryTimer = null;
+  let stopped = false;
+  let lastHeard = 0;
+  let alertTimer = null;
+  const pending = new Map(); // action id -> message, until acknowledged or refused
+  const rows = new Map(); // console: participant id -> <li>
+
+  // --- Small helpers ---------------------------------------------------------------------
+
+  const $ = (id) => document.getElementById(id);
+
+  function t(key, params = {}) {
+    let text = TEXT[key] || "";
+    for (const [name, value] of Object.entries(params)) {
+      text = text.split(`{${name}}`).join(String(value));
+    }
+    return text;
+  }
+
+  function show(node, visible) {
+    if (node) node.hidden = !visible;
+  }
+
+  function setText(node, text) {
+    if (node && node.textContent !== text) node.textContent = text;
+  }
+
+  function element(tag, className, text) {
+    const node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined) node.textContent = text;
+    return node;
+  }
+
+  function uuid() {
+    if (window.crypto && typeof crypto.randomUUID === "function") return crypto.randomUUID();
+    const bytes = crypto.getRandomValues(new Uint8Array(16)); // insecure contexts lack randomUUID
+    bytes[6] = (bytes[6] & 0x0f) | 0x40;
+    bytes[8] = (bytes[8] & 0x3f) | 0x80;
+    const hex = [...bytes].map((b) => b.toString(16).padStart(2, "0")).join("");
+    return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  }
+
+  function widthClass(prefix, share) {
+    const step = Math.max(0, Math.min(100, Math.round((share || 0) * 20) * 5));
+    return `${prefix}-${step}`;
+  }
+
+  // --- Connection ------------------------------------------------------------------------
+
+  function setStatus(kind) {
+    const node = $("live-status");
+    if (!node) return;
+    node.dataset.state = kind;
+    setText(node, t(kind));
+  }
+
+  function showError(message) {
+    const node = $("live-alert");
+    if (!node || !message) return;
+    node.textContent = message;
+    clearTimeout(alertTimer);
+    alertTimer = setTimeout(() => {
+      node.textContent = "";
+    }, ALERT_FOR);
+  }
+
+  function send(message) {
+    if (ws && ws.readyState === WebSocket.OPEN) {
+      ws.send(JSON.stringify(message));
+      return true;
+    }
+    return false;
+  }
+
+  function requestSync() {
+    if (!ready || syncing) return;
+    syncing = true;
+    send({ type: "sync" });
+  }
+
+  function connect() {
+    clearTimeout(retryTimer);
+    retryTimer = null;
+    if (stopped || ws) return;
+    if (navigator.onLine === false) {
+      setStatus("reconnecting"); // the `online` event brings us back
+      return;
+    }
+    const url = (location.protocol === "https:" ? "wss://" : "ws://") + location.host + WS_PATH;
+    let socket;
+    try {
+      socket = new WebSocket(url);
+    } catch {
+      scheduleReconnect();
+      return;
+    }
+    ws = socket;
+    ready = false;
+    syncing = false;
+    socket.addEventListener("message", (event) => {
+      if (socket === ws) receive(event.data);
+    });
+    socket.addEventListener("close", (event) => {
+      if (socket === ws) closed(event.code);
+    });
+  }
+
+  function drop() {
+    // Forget the current socket (its late events are ignored) and close it.
+    const socket = ws;
+    ws = null;
+    ready = false;
+    if (socket) {
+      try {
+        socket.close();
+      } catch {
+        /* already closing */
+      }
+    }
+  }
+
+  function closed(code) {
+    ws = null;
+    ready = false;
+    if (FINAL_CLOSE.has(code)) {
+      stopped = true;
+      setStatus("closed");
+      return;
+    }
+    setStatus("reconnecting");
+    scheduleReconnect();
+  }
+
+  function scheduleReconnect() {
+    if (stopped || retryTimer) return;
+    const delay = Math.min(MAX_DELAY, 1000 * 2 ** attempt);
+    attempt += 1;
+    retryTimer = setTimeout(connect, delay);
+  }
+
+  function reconnectNow() {
+    if (stopped) return;
+    attempt = 0;
+    if (!ws) connect();
+  }
+
+  window.addEventListener("offline", () => {
+    drop();
+    clearTimeout(retryTimer);
+    retryTimer = null;
+    if (!stopped) setStatus("reconnecting");
+  });
+  window.addEventListener("online", reconnectNow);
+  document.addEventListener("visibilitychange", () => {
+    if (document.visibilityState === "visible") reconnectNow();
+  });
+
+  // A socket can die without a close (a phone that slept): ping, and give up on silence.
+  setInterval(() => {
+    if (!ready) return;
+    const asked = Date.now();
+    send({ type: "ping" });
+    setTimeout(() => {
+      if (ready && lastHeard < asked) {
+        drop();
+        setStatus("reconnecting");
+        scheduleReconnect();
+      }
+    }, PONG_WITHIN);
+  }, PING_EVERY);
+
+  if (VIEW !== "participant") setInterval(requestSync, SYNC_EVERY);
+
+  // --- Messages --------------------------------------------------------------------------
+
+  function receive(data) {
+    lastHeard = Date.now();
+    let message;
+    try {
+      message = JSON.parse(data);
+    } catch {
+      return;
+    }
+    if (!message || typeof message !== "object") return;
+    switch (message.type) {
+      case "state":
+        takeState(message);
+        break;
+      case "event":
+        takeEvent(message);
+        break;
+      case "ack":
+        pending.delete(message.id);
+        render();
+        break;
+      case "error":
+        if (message.id) {
+          restoreNote(pending.get(message.id));
+          pending.delete(message.id);
+        }
+        showError(message.message);
+        if (message.reason === "stale_phase") requestSync();
+        render();
+        break;
+      case "access.revoked":
+        stopped = true;
+        setStatus("closed");
+        break;
+      default:
+        break; // pong and anything newer
+    }
+  }
+
+  function restoreNote(action) {
+    // A refused note goes back into the empty field, so its text is not lost.
+    const field = $("live-note-text");
+    if (!action || action.action !== "note.add" || !field || field.value.trim()) return;
+    if (state && action.phase === state.phase_index) field.value = action.payload.text;
+  }
+
+  function takeState(message) {
+    const first = !ready;
+    // Anonymous notes carry no author, so a new state cannot say which were ours: keep
+    // them from the state we had (in memory only; gone when the page reloads).
+    const ours = state ? state.notes.filter((n) => n.yours) : [];
+    state = message;
+    state.notes = state.notes || [];
+    for (const note of ours) {
+      const known = state.notes.find((n) => n.id === note.id);
+      if (known) known.yours = true;
+      else state.notes.push(note);
+    }
+    state.note_counts = state.note_counts || {};
+    state.revealed = state.revealed || [];
+    state.speaking = state.speaking || {};
+    lastSeq = message.seq;
+    setTimer(message.timer);
+    ready = true;
+    syncing = false;
+    attempt = 0;
+    setStatus("connected");
+    if (first) {
+      // Only now, with the new state in hand, resend what was never acknowledged.
+      for (const action of pending.values()) send(action);
+    }
+    render();
+  }
+
+  function takeEvent(message) {
+    if (!state) return;
+    if (message.seq < lastSeq) return; // already part of the state we hold
+    if (message.seq > lastSeq + 1) {
+      requestSync(); // a gap: replace the state rather than guess
+      return;
+    }
+    lastSeq = message.seq; // several events may share one seq
+    applyEvent(message);
+    render();
+  }
+
+  function upsertNote(note) {
+    const known = state.notes.find((n) => n.id === note.id);
+    if (known) {
+      const yours = known.yours || note.yours;
+      Object.assign(known, note);
+      if (yours) known.yours = true;
+    } else {
+      state.notes.push({ ...note });
+    }
+  }
+
+  function knows(id) {
+    return (state.participants || []).some((p) => p.id === id);
+  }
+
+  function applyEvent(event) {
+    switch (event.kind) {
+      case "phase": {
+        const before = state.phase_index;
+        state.phase_index = event.index;
+        state.status = event.status;
+        state.timer = event.timer;
+        setTimer(event.timer);
+        if (event.index !== before) {
+          state.speaking = {};
+          // Going back may return to a round that already ran: fetch its order.
+          if (event.index < before) requestSync();
+        }
+        break;
+      }
+      case "note":
+        upsertNote(event);
+        break;
+      case "note_count":
+        state.note_counts[String(event.phase)] = event.count;
+        break;
+      case "revealed":
+        if (!state.revealed.includes(event.phase)) state.revealed.push(event.phase);
+        for (const note of event.notes || []) upsertNote(note);
+        break;
+      case "speaking":
+        if (event.phase === state.phase_index) state.speaking = event.state || {};
+        for (const id of [...(event.state?.order || []), ...(event.state?.queue || [])]) {
+          if (!knows(id)) requestSync();
+        }
+        break;
+      case "talk":
+        state.talk = event.talk;
+        if (event.talk?.talking != null && !knows(event.talk.talking)) requestSync();
+        break;
+      case "roles": {
+        const person = (state.participants || []).find((p) => p.id === event.participant);
+        if (person) person.roles = event.roles;
+        else requestSync();
+        if (state.me && state.me.id === event.participant) state.me.roles = event.roles;
+        break;
+      }
+      case "ended":
+        state.status = "ended";
+        state.timer = { ...(state.timer || {}), paused: true };
+        break;
+      default:
+        requestSync(); // a kind this script does not know yet
+    }
+  }
+
+  function act(action, payload = {}) {
+    if (!state || VIEW === "projector") return;
+    // A double click must not move two phases or two speakers on: while the same action is
+    // still unacknowledged, a repeat is ignored (notes excepted: two may be meant).
+    if (action !== "note.add") {
+      const same = JSON.stringify(payload);
+      for (const waiting of pending.values()) {
+        if (waiting.action === action && JSON.stringify(waiting.payload) === same) return;
+      }
+    }
+    const message = {
+      type: "action",
+      id: uuid(),
+      action,
+      payload,
+      phase: state.phase_index,
+    };
+    pending.set(message.id, message);
+    if (ready) send(message);
+    render();
+  }
+
+  // --- Timer -----------------------------------------------------------------------------
+
+  function setTimer(timer) {
+    timerBase = {
+      left: timer && typeof timer.seconds_left === "number" ? timer.seconds_left : null,
+      at: performance.now(),
+      paused: Boolean(timer && timer.paused),
+    };
+    tick();
+  }
+
+  function secondsLeft() {
+    if (timerBase.left === null) return null;
+    const gone = timerBase.paused ? 0 : (performance.now() - timerBase.at) / 1000;
+    return Math.floor(timerBase.left - gone);
+  }
+
+  function tick() {
+    const clock = $("live-timer");
+    if (!clock) return;
+    const left = state && state.status === "ended" ? null : secondsLeft();
+    if (left === null) {
+      setText(clock, "--:--");
+      show($("live-time-up"), false);
+      return;
+    }
+    const shown = Math.max(0, left);
+    const minutes = String(Math.floor(shown / 60)).padStart(2, "0");
+    const seconds = String(shown % 60).padStart(2, "0");
+    setText(clock, `${minutes}:${seconds}`);
+    clock.classList.toggle("is-over", left <= 0);
+    show($("live-time-up"), left <= 0 && !timerBase.paused);
+  }
+
+  setInterval(tick, 1000);
+
+  // --- Rendering -------------------------------------------------------------------------
+
+  function nameOf(id) {
+    const person = (state.participants || []).find((p) => p.id === id);
+    return person ? person.name : "…";
+  }
+
+  function fillList(list, items, build) {
+    if (!list) return;
+    list.replaceChildren(...items.map(build));
+  }
+
+  function noteItem(note, withAuthor) {
+    const item = element("li", "live-note");
+    item.append(element("span", "live-note__text", note.text));
+    if (withAuthor && note.author) item.append(element("span", "live-note__author", note.author));
+    return item;
+  }
+
+  function render() {
+    if (!state) return;
+    const focused = document.activeElement;
+    const hadFocus = Boolean(focused) && focused !== document.body && root.contains(focused);
+
+    const phases = state.phases || [];
+    const index = state.phase_index;
+    const phase = index >= 0 && index < phases.length ? phases[index] : null;
+    const ended = state.status === "ended";
+    const settings = (phase && phase.settings) || {};
+    const me = VIEW === "projector" ? null : state.me;
+    // The participants list is fresh in every state; `me` may carry roles from connect time.
+    const meListed = me && (state.participants || []).find((p) => p.id === me.id);
+    const myRoles = (meListed && meListed.roles) || (me && me.roles) || [];
+    const silent = Boolean(phase) && (phase.silent || []).some((role) => myRoles.includes(role));
+
+    setText($("live-title"), (state.session && state.session.title) || $("live-title")?.textContent);
+
+    // Before the start: the ground rules.
+    show($("live-waiting"), !phase && !ended);
+    fillList($("live-rules"), state.ground_rules || [], (rule) => element("li", "", rule));
+    show($("live-ended"), ended);
+
+    // The phase: title, prompts, timer.
+    show($("live-phase"), Boolean(phase) && !ended);
+    if (phase) {
+      setText($("live-phase-count"), t("phaseOf", { number: index + 1, total: phases.length }));
+      setText($("live-phase-title"), phase.title);
+      fillList($("live-prompts"), phase.prompts || [], (line) => element("li", "", line));
+      show($("live-paused"), Boolean(state.timer && state.timer.paused));
+      const guidance = phase.guidance || "";
+      setText($("live-guidance"), guidance);
+      show($("live-guidance-box"), Boolean(guidance));
+    }
+    tick();
+
+    renderSpeaking(phase, settings, me, silent, ended);
+    renderNotes(phase, index, settings, me, silent, ended);
+    renderTalk();
+    if (VIEW === "facilitator") renderConsole(phase, index, phases, settings, ended);
+
+    // A button that just disappeared (Start, Pass, Show the notes …) must not strand the
+    // focus on the page's body: move it to the phase (or the title).
+    if (
+      hadFocus &&
+      (!root.contains(focused) || focused.closest("[hidden]") || focused.disabled)
+    ) {
+      const row = focused.closest(".live-person");
+      const twin =
+        row && row.isConnected && row.querySelector('button[data-action^="talk."]:not([hidden])');
+      const phaseShown = $("live-phase") && !$("live-phase").hidden;
+      (twin || (phaseShown ? $("live-phase-title") : $("live-title")))?.focus();
+    }
+  }
+
+  function renderSpeaking(phase, settings, me, silent, ended) {
+    const speaking = state.speaking || {};
+    const order = speaking.order || [];
+    const done = speaking.done || [];
+    const passed = speaking.passed || [];
+    const queue = speaking.queue || [];
+    const waiting = order.filter((id) => !done.includes(id) && !passed.includes(id));
+    const current = waiting.length ? waiting[0] : null;
+    const active = Boolean(phase) && !ended;
+
+    show($("live-silent"), active && silent);
+
+    // Round order with who is still to speak.
+    show($("live-round"), active && order.length > 0);
+    fillList($("live-order"), order, (id) => {
+      let kind = "waiting";
+      if (done.includes(id)) kind = "done";
+      else if (passed.includes(id)) kind = "passed";
+      else if (id === current) kind = "now";
+      const item = element("li", `live-turn live-turn--${kind}`);
+      const name = nameOf(id) + (me && id === me.id ? ` ${t("you")}` : "");
+      item.append(element("span", "live-turn__name", name));
+      const label = { now: "turnNow", done: "turnDone", passed: "turnPassed", waiting: "turnWaiting" };
+      item.append(element("span", "live-turn__state", t(label[kind])));
+      if (kind === "now") item.setAttribute("aria-current", "step");
+      return item;
+    });
+
+    // Raised hands.
+    show($("live-queue"), active && queue.length > 0);
+    fillList($("live-queue-list"), queue, (id) =>
+      element("li", "", nameOf(id) + (me && id === me.id ? ` ${t("you")}` : "")),
+    );
+
+    // Own buttons: hand in a dialogue, pass on one's own turn.
+    const myTurn = active && me && current === me.id;
+    show($("live-your-turn"), Boolean(myTurn) && !silent);
+    const canPass = Boolean(myTurn) && !silent && settings.pass_allowed !== false;
+    show($("live-pass"), canPass);
+    const handPhase =
+      active && me && !silent && phase.kind === "dialogue" && settings.hand_queue !== false;
+    const hand = $("live-hand");
+    if (hand) {
+      const raised = Boolean(me) && queue.includes(me.id);
+      hand.dataset.action = raised ? "hand.lower" : "hand.raise";
+      setText(hand, t(raised ? "lowerHand" : "raiseHand"));
+      hand.classList.toggle("button--secondary", raised);
+      show(hand, Boolean(handPhase));
+    }
+    show($("live-speak-actions"), Boolean(handPhase) || canPass);
+  }
+
+  function visibleToRoom(phaseIndex) {
+    const phase = (state.phases || [])[phaseIndex];
+    const hidden = (phase?.settings || {}).hidden_until_revealed !== false;
+    return !hidden || state.revealed.includes(phaseIndex);
+  }
+
+  function renderNotes(phase, index, settings, me, silent, ended) {
+    const writing = Boolean(phase) && WRITING.has(phase.kind) && !ended;
+
+    // The note form, with what happens to a note said plainly.
+    const form = $("live-note-form");
+    if (form) {
+      show(form, writing && Boolean(me) && !silent);
+      const anonymous = Boolean(settings.anonymous);
+      const hiddenUntil = settings.hidden_until_revealed !== false && !state.revealed.includes(index);
+      show($("live-note-anonymous"), anonymous);
+      show($("live-note-named"), !anonymous);
+      show($("live-note-hidden"), hiddenUntil);
+      const described = ["live-note-anonymous", "live-note-named", "live-note-hidden"].filter(
+        (id) => $(id) && !$(id).hidden,
+      );
+      $("live-note-text")?.setAttribute("aria-describedby", described.join(" "));
+    }
+
+    // Own notes of this phase, including those not yet sent.
+    const mine = writing ? state.notes.filter((n) => n.yours && n.phase === index) : [];
+    const unsent = writing
+      ? [...pending.values()].filter((a) => a.action === "note.add" && a.phase === index)
+      : [];
+    // Once the room sees the notes, the own ones are in that list; only unsent ones stay here.
+    const sharedHere = index >= 0 && visibleToRoom(index);
+    const ownShown = sharedHere ? [] : mine;
+    show($("live-mine"), Boolean(me) && (ownShown.length > 0 || unsent.length > 0));
+    const mineList = $("live-mine-list");
+    if (mineList) {
+      mineList.replaceChildren(
+        ...ownShown.map((note) => noteItem(note, false)),
+        ...unsent.map((action) => {
+          const item = noteItem({ text: action.payload.text }, false);
+          item.classList.add("live-note--unsent");
+          item.append(element("span", "live-note__author", t("notSent")));
+          return item;
+        }),
+      );
+    }
+
+    // Which phase's notes the room looks at: this one, or in a clustering or voting phase
+    // the nearest earlier writing phase.
+    let notesPhase = index;
+    if (phase && SHOWS_EARLIER_NOTES.has(phase.kind)) {
+      for (let i = index - 1; i >= 0; i -= 1) {
+        if (WRITING.has(phaseAt(i).kind)) {
+          notesPhase = i;
+          break;
+        }
+      }
+    }
+    const shared = notesPhase >= 0 && visibleToRoom(notesPhase);
+    const facilitator = VIEW === "facilitator" && state.facilitator;
+    const notes = state.notes.filter((n) => n.phase === notesPhase);
+    const listed = !phase || ended ? [] : shared || facilitator ? notes : [];
+    show($("live-notes"), listed.length > 0);
+    fillList($("live-notes-list"), listed, (note) => noteItem(note, true));
+    show($("live-notes-hidden"), facilitator && !shared);
+    const from = notesPhase !== index ? phaseAt(notesPhase) : null;
+    setText($("live-notes-from"), from ? t("notesFrom", { title: from.title }) : "");
+    show($("live-notes-from"), Boolean(from));
+
+    // While hidden: only how many.
+    const count = state.note_counts[String(notesPhase)] || 0;
+    const counting =
+      Boolean(phase) && !ended && !shared && WRITING.has(phaseAt(notesPhase)?.kind);
+    setText($("live-note-count"), t("noteCount", { count }));
+    show($("live-note-count"), counting);
+  }
+
+  function phaseAt(i) {
+    return (state.phases || [])[i];
+  }
+
+  function renderTalk() {
+    const section = $("live-talk");
+    if (!section) return;
+    const talk = state.talk || {};
+    const shares = talk.shares || {};
+    const people = state.participants || [];
+    const measured = talk.equity !== null && talk.equity !== undefined;
+    if (VIEW === "projector") {
+      show(section, state.status !== "ended" && (measured || talk.talking != null));
+    }
+    const talking = talk.talking != null ? talk.talking : null;
+    setText($("live-talking"), talking !== null ? t("talking", { name: nameOf(talking) }) : "");
+    show($("live-talking"), talking !== null);
+    setText(
+      $("live-equity"),
+      measured ? t("equity", { equity: decimal.format(talk.equity) }) : t("noTalk"),
+    );
+    const equal = talk.equal_share || 0;
+    setText($("live-equal-share"), t("equalShare", { share: percent.format(equal) }));
+    show($("live-equal-share"), measured);
+    const list = $("live-shares");
+    if (!list) return;
+    if (!measured) {
+      list.replaceChildren();
+      return;
+    }
+    list.replaceChildren(
+      ...people.map((person) => {
+        const share = shares[String(person.id)] || 0;
+        const item = element("li", "live-share");
+        item.append(
+          element(
+            "span",
+            "live-share__label",
+            t("share", { name: person.name, share: percent.format(share) }),
+          ),
+        );
+        const bar = element("span", "live-bar");
+        bar.append(element("span", `live-bar__fill ${widthClass("w", share)}`));
+        bar.append(element("span", `live-bar__equal ${widthClass("at", equal)}`));
+        item.append(bar);
+        if (person.id === talking) item.classList.add("is-talking");
+        return item;
+      }),
+    );
+  }
+
+  function renderConsole(phase, index, allPhases, settings, ended) {
+    const started = index >= 0;
+    const speaking = state.speaking || {};
+    const waiting = (speaking.order || []).filter(
+      (id) => !(speaking.done || []).includes(id) && !(speaking.passed || []).includes(id),
+    );
+    const talking = state.talk && state.talk.talking != null ? state.talk.talking : null;
+    const writing = Boolean(phase) && WRITING.has(phase.kind);
+    const can = {
+      "room.start": !started && !ended && allPhases.length > 0,
+      "phase.back": started && index > 0 && !ended,
+      "phase.next": started && index < allPhases.length - 1 && !ended,
+      "phase.extend": Boolean(phase) && !ended,
+      "notes.reveal":
+        writing &&
+        !ended &&
+        settings.hidden_until_revealed !== false &&
+        !state.revealed.includes(index),
+      "round.start": Boolean(phase) && phase.kind === "round" && !ended,
+      "turn.next": Boolean(phase) && phase.kind === "round" && waiting.length > 0 && !ended,
+      "talk.stop": talking !== null && !ended,
+    };
+    const controls = $("live-controls");
+    if (controls) {
+      for (const button of controls.querySelectorAll("[data-action]")) {
+        if (button.id === "live-pause") continue;
+        show(button, Boolean(can[button.dataset.action]));
+      }
+    }
+    const pause = $("live-pause");
+    if (pause) {
+      const paused = Boolean(state.timer && state.timer.paused);
+      pause.dataset.action = paused ? "phase.resume" : "phase.pause";
+      setText(pause, t(paused ? "resume" : "pause"));
+      show(pause, Boolean(phase) && !ended);
+    }
+    const end = $("live-end");
+    if (end && ended) {
+      show(end, false);
+      show($("live-end-confirm"), false);
+    }
+    renderPeople(talking, ended);
+  }
+
+  function renderPeople(talking, ended) {
+    const list = $("live-people");
+    const template = $("live-person-template");
+    if (!list || !template) return;
+    const people = state.participants || [];
+    const wanted = people.map((p) => p.id);
+    for (const [id, row] of rows) {
+      if (!wanted.includes(id)) {
+        row.remove();
+        rows.delete(id);
+      }
+    }
+    for (const person of people) {
+      let row = rows.get(person.id);
+      if (!row) {
+        row = template.content.firstElementChild.cloneNode(true);
+        for (const button of row.querySelectorAll("[data-action]")) {
+          button.dataset.participant = String(person.id);
+        }
+        rows.set(person.id, row);
+      }
+      setText(row.querySelector('[data-slot="name"]'), person.name);
+      for (const slot of row.querySelectorAll('[data-slot="for"]')) {
+        setText(slot, ` (${person.name})`);
+      }
+      show(row.querySelector('[data-slot="talking"]'), person.id === talking);
+      row.classList.toggle("is-talking", person.id === talking);
+      for (const button of row.querySelectorAll("[data-action]")) {
+        const action = button.dataset.action;
+        if (action === "talk.start") show(button, person.id !== talking && !ended);
+        if (action === "talk.stop") show(button, person.id === talking && !ended);
+        if (action === "role.assign") {
+          button.setAttribute("aria-pressed", String((person.roles || []).includes(button.dataset.role)));
+          button.disabled = ended;
+        }
+      }
+    }
+    // Reorder only when needed: moving a row would take the focus away from its buttons.
+    const current = [...list.children];
+    const same =
+      current.length === people.length && people.every((p, i) => current[i] === rows.get(p.id));
+    if (!same) list.replaceChildren(...people.map((p) => rows.get(p.id)));
+  }
+
+  // --- Input -----------------------------------------------------------------------------
+
+  root.addEventListener("click", (event) => {
+    const button = event.target.closest("button[data-action]");
+    if (!button || !root.contains(button)) return;
+    event.preventDefault();
+    const action = button.dataset.action;
+    let payload = {};
+    if (button.dataset.payload) {
+      try {
+        payload = JSON.parse(button.dataset.payload);
+      } catch {
+        payload = {};
+      }
+    }
+    if (button.dataset.participant) payload.participant = Number(button.dataset.participant);
+    if (button.dataset.role) payload.role = button.dataset.role;
+    act(action, payload);
+  });
+
+  const endButton = $("live-end");
+  if (endButton) {
+    endButton.addEventListener("click", () => {
+      show($("live-end-confirm"), true);
+      show(endButton, false);
+      $("live-end-confirm").querySelector("button")?.focus();
+    });
+    $("live-end-cancel")?.addEventListener("click", () => {
+      show($("live-end-confirm"), false);
+      show(endButton, true);
+      endButton.focus();
+    });
+  }
+
+  const noteForm = $("live-note-form");
+  if (noteForm) {
+    noteForm.addEventListener("submit", (event) => {
+      event.preventDefault();
+      const field = $("live-note-text");
+      const text = field.value.trim();
+      if (!text) {
+        showError(t("emptyNote"));
+        field.focus();
+        return;
+      }
+      act("note.add", { text });
+      field.value = "";
+      field.focus();
+    });
+  }
+
+  setStatus("connecting");
+  connect();
+})();

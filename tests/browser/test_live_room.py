@@ -1,0 +1,458 @@
+"""The live room in real browsers over real WebSockets: a facilitator's console, a projector
+and three participants' phones, each in its own browser context.
+
+pytest-django's live_server speaks WSGI only, so these tests start uvicorn on the ASGI
+application, with its own SQLite file (migrated and seeded in subprocesses: the pytest test
+database is another one).
+"""
+
+import json
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+from django.urls import reverse
+from playwright.sync_api import BrowserContext, Page, expect
+
+from conftest import PASSWORD, require
+from tests.browser.conftest import TIMEOUT_MS
+from tests.browser.test_pages_axe import assert_accessible, log_in
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parents[2]
+START_WITHIN = 40  # seconds for uvicorn to answer
+
+# Runs in a subprocess against the uvicorn server's database: two sessions of one section,
+# one with the plus/delta check-out (anonymous silent writing, then sorting) and one with
+# the gossip method (a case owner who stays silent, speaking rounds).
+SEED = r"""
+import json
+import os
+
+import django
+
+django.setup()
+
+from django.utils import timezone
+
+from samenspraak.accounts.models import User
+from samenspraak.methods.library import sync_library
+from samenspraak.methods.models import Method
+from samenspraak.methods.services import snapshot_take
+from samenspraak.planning.models import Session
+from samenspraak.schools.models import Group, GroupMember, Membership, School
+
+password = os.environ["SEED_PASSWORD"]
+sync_library()
+school = School.objects.create(name="Stedelijk Lyceum De Linde")
+
+
+def person(email, name, **roles):
+    user = User.objects.create_user(email=email, name=name, password=password)
+    Membership.objects.create(user=user, school=school, **roles)
+    return user
+
+
+facilitator = person(
+    "gespreksleider@linde.test", "Fatima El Amrani", is_facilitator=True, is_teacher=True
+)
+teachers = [
+    person("daan@linde.test", "Daan de Vries", is_teacher=True),
+    person("sanne@linde.test", "Sanne Bakker", is_teacher=True),
+    person("joris@linde.test", "Joris Jansen", is_teacher=True),
+]
+group = Group.objects.create(school=school, name="Sectie Nederlands", kind="section")
+for user in [facilitator, *teachers]:
+    GroupMember.objects.create(group=group, user=user)
+
+
+def session(title, slug):
+    method = Method.objects.get(slug=slug, school__isnull=True)
+    return Session.objects.create(
+        school=school,
+        group=group,
+        title=title,
+        facilitator=facilitator,
+        starts_at=timezone.now(),
+        duration_minutes=20,
+        method_snapshot=snapshot_take(method=method),
+        created_by=facilitator,
+    )
+
+
+writing = session("Terugblik op de studiedag", "check-out-plus-delta")
+gossip = session("Intervisie: de stille klas", "gossip-method")
+print(json.dumps({
+    "writing": writing.pk,
+    "gossip": gossip.pk,
+    "facilitator": {"email": facilitator.email, "name": facilitator.name},
+    "teachers": [{"email": t.email, "name": t.name} for t in teachers],
+}))
+"""
+
+
+@dataclass
+class Server:
+    url: str
+    data: dict
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _answers(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 (our own http URL)
+            return response.status == 200
+    except (urllib.error.URLError, OSError):
+        return False
+
+
+def _tail(path: Path) -> str:
+    return path.read_text(errors="replace")[-3000:] if path.exists() else "(no log)"
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory) -> Iterator[Server]:
+    require(
+        subprocess.run([sys.executable, "-c", "import uvicorn"], capture_output=True).returncode
+        == 0,
+        "uvicorn is not installed (pip install -e .)",
+    )
+    folder = tmp_path_factory.mktemp("live-room")
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in ("DATABASE_URL", "REDIS_URL", "DJANGO_ALLOW_ASYNC_UNSAFE")
+    }
+    env.update(
+        DJANGO_SETTINGS_MODULE="samenspraak.settings",
+        SAMENSPRAAK_SQLITE_PATH=str(folder / "live.sqlite3"),
+        SAMENSPRAAK_ALLOWED_HOSTS="127.0.0.1,localhost",
+        SAMENSPRAAK_SITE_URL=url,
+        SAMENSPRAAK_MEDIA_ROOT=str(folder / "media"),
+        SEED_PASSWORD=PASSWORD,
+        PYTHONUNBUFFERED="1",
+    )
+    migrate = subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--no-input"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert migrate.returncode == 0, f"migrate failed:\n{migrate.stderr[-3000:]}"
+    seed = subprocess.run(
+        [sys.executable, "-c", SEED], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300
+    )
+    assert seed.returncode == 0, f"seeding failed:\n{seed.stderr[-3000:]}"
+    data = json.loads(seed.stdout.strip().splitlines()[-1])
+
+    log_path = folder / "uvicorn.log"
+    with log_path.open("w") as log:
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "uvicorn",
+                "samenspraak.asgi:application",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--log-level",
+                "warning",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        deadline = time.monotonic() + START_WITHIN
+        while not _answers(url + reverse("accounts:login")):
+            if process.poll() is not None or time.monotonic() > deadline:
+                require(False, f"uvicorn could not start on port {port}:\n{_tail(log_path)}")
+            time.sleep(0.25)
+        yield Server(url=url, data=data)
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
+
+
+@dataclass
+class Screen:
+    context: BrowserContext
+    page: Page
+    problems: list[str]
+
+    def button(self, action: str):
+        return self.page.locator(f'#live-room button[data-action="{action}"]:visible')
+
+
+def _console_error(message, path: str, problems: list[str]) -> None:
+    where = message.location.get("url", "")
+    if message.type == "error" and not where.endswith("/favicon.ico"):  # the site has none
+        problems.append(f"{path}: {message.text} ({where})")
+
+
+def open_screen(browser, server: Server, person: dict, path: str, width: int = 1280) -> Screen:
+    context = browser.new_context(
+        base_url=server.url,
+        locale="nl-NL",
+        viewport={"width": width, "height": 900},
+    )
+    context.set_default_timeout(TIMEOUT_MS)
+    context.set_default_navigation_timeout(TIMEOUT_MS)
+    page = context.new_page()
+    problems: list[str] = []
+    # Script errors and CSP refusals (inline script or style) end up here.
+    page.on("pageerror", lambda error: problems.append(f"{path}: {error}"))
+    page.on("console", lambda message: _console_error(message, path, problems))
+    log_in(page, SimpleNamespace(email=person["email"]))
+    page.goto(path)
+    expect(page.locator("#live-status")).to_have_attribute("data-state", "connected")
+    return Screen(context, page, problems)
+
+
+@pytest.fixture
+def screens(browser) -> Iterator[list[Screen]]:
+    opened: list[Screen] = []
+    yield opened
+    problems = [problem for screen in opened for problem in screen.problems]
+    for screen in opened:
+        screen.context.close()
+    assert not problems, "errors in the browser console:\n" + "\n".join(problems)
+
+
+def room_screens(browser, server: Server, session_id: int, screens: list[Screen]):
+    """Three phones first (one only 320 px wide), then the console and the projector: a
+    fixed speaking order follows who joined first."""
+    phones = [
+        open_screen(
+            browser,
+            server,
+            teacher,
+            reverse("live:participant", args=[session_id]),
+            width=width,
+        )
+        for teacher, width in zip(server.data["teachers"], (390, 320, 414), strict=True)
+    ]
+    screens.extend(phones)
+    facilitator = server.data["facilitator"]
+    console = open_screen(browser, server, facilitator, reverse("live:console", args=[session_id]))
+    screens.append(console)
+    projector = open_screen(
+        browser, server, facilitator, reverse("live:projector", args=[session_id]), width=1600
+    )
+    screens.append(projector)
+    return console, projector, phones
+
+
+def write_note(screen: Screen, text: str) -> None:
+    screen.page.locator("#live-note-text").fill(text)
+    screen.page.locator('#live-note-form button[type="submit"]').click()
+
+
+def test_silent_writing_anonymous_notes_reveal_and_reconnect(browser, server, screens):
+    console, projector, phones = room_screens(browser, server, server.data["writing"], screens)
+    names = [t["name"] for t in server.data["teachers"]]
+
+    # Before the start: everyone sees the ground rules; the projector shows how to join.
+    for screen in (projector, *phones):
+        expect(screen.page.locator("#live-rules li").first).to_be_visible()
+    expect(projector.page.locator(".live-code")).to_have_text(re.compile(r"^[A-Z2-9]{6}$"))
+    expect(projector.page.locator(".projector__qr svg")).to_be_visible()
+    expect(projector.page.locator("#live-room button")).to_have_count(0)
+    expect(console.page.locator("#live-people li")).to_have_count(4)
+    for name in names:
+        expect(console.page.locator("#live-people")).to_contain_text(name)
+    assert_accessible(console.page, "the console before the start")
+
+    # The facilitator starts: the silent-writing phase, with its timer, reaches everyone.
+    console.button("room.start").click()
+    for screen in (console, projector, *phones):
+        expect(screen.page.locator("#live-phase-title")).to_have_text(
+            "Plussen en delta's opschrijven"
+        )
+        expect(screen.page.locator("#live-timer")).to_have_text(re.compile(r"^0[23]:\d\d$"))
+        expect(screen.page.locator("#live-rules li").first).to_be_hidden()
+    for phone in phones:
+        expect(phone.page.locator("#live-note-form")).to_be_visible()
+        expect(phone.page.locator("#live-note-anonymous")).to_be_visible()
+    expect(projector.page.locator("#live-note-form")).to_have_count(0)
+
+    # Notes stay hidden: each writer sees their own, the room only a count.
+    notes = [
+        "+ Iedereen kwam aan het woord",
+        "Δ Minder tijd voor de inleiding",
+        "+ De casus was herkenbaar",
+    ]
+    write_note(phones[0], notes[0])
+    write_note(phones[0], notes[1])
+    write_note(phones[1], notes[2])
+    expect(phones[0].page.locator("#live-mine-list li")).to_have_count(2)
+    expect(phones[1].page.locator("#live-mine-list li")).to_have_text([notes[2]])
+    expect(projector.page.locator("#live-note-count")).to_have_text(re.compile(r"\D3$"))
+    expect(phones[2].page.locator("#live-note-count")).to_have_text(re.compile(r"\D3$"))
+    expect(console.page.locator("#live-notes-list li")).to_have_count(3)
+    expect(console.page.locator("#live-notes-hidden")).to_be_visible()
+    for phone in phones:
+        expect(phone.page.locator("#live-notes")).to_be_hidden()
+    assert notes[0] not in phones[1].page.locator("body").inner_text()
+    assert notes[2] not in projector.page.locator("body").inner_text()
+
+    # A phone that loses the network keeps its note and sends it once it is back.
+    late = "+ Fijn dat we op tijd klaar waren"
+    phones[2].context.set_offline(True)
+    expect(phones[2].page.locator("#live-status")).to_have_attribute("data-state", "reconnecting")
+    write_note(phones[2], late)
+    expect(phones[2].page.locator("#live-mine-list .live-note--unsent")).to_have_count(1)
+    phones[2].context.set_offline(False)
+    expect(phones[2].page.locator("#live-status")).to_have_attribute("data-state", "connected")
+    expect(phones[2].page.locator("#live-mine-list .live-note--unsent")).to_have_count(0)
+    expect(phones[2].page.locator("#live-mine-list li")).to_have_text([late])
+    expect(projector.page.locator("#live-note-count")).to_have_text(re.compile(r"\D4$"))
+
+    # The server cannot tell anyone which anonymous notes are theirs; a phone that
+    # reconnects still lists its own (kept in the page's memory).
+    phones[0].context.set_offline(True)
+    expect(phones[0].page.locator("#live-status")).to_have_attribute("data-state", "reconnecting")
+    phones[0].context.set_offline(False)
+    expect(phones[0].page.locator("#live-status")).to_have_attribute("data-state", "connected")
+    expect(phones[0].page.locator("#live-mine-list li")).to_have_text(notes[:2])
+
+    # The facilitator reveals: everyone sees all four notes, and no names with them.
+    console.button("notes.reveal").click()
+    for screen in (console, projector, *phones):
+        listed = screen.page.locator("#live-notes-list li")
+        expect(listed).to_have_count(4)
+        expect(screen.page.locator("#live-notes-list .live-note__author")).to_have_count(0)
+        text = screen.page.locator("#live-notes-list").inner_text()
+        for note in [*notes, late]:
+            assert note in text
+        for name in names:
+            assert name not in text
+    expect(projector.page.locator("#live-note-count")).to_be_hidden()
+    expect(console.button("notes.reveal")).to_have_count(0)
+
+    assert_accessible(console.page, "the facilitator console")
+    assert_accessible(projector.page, "the projector")
+    assert_accessible(phones[0].page, "a participant's phone")
+    assert_accessible(phones[1].page, "a participant's phone at 320 px")
+
+    # A phone offline while the facilitator moves on catches up when it reconnects.
+    phones[2].context.set_offline(True)
+    expect(phones[2].page.locator("#live-status")).to_have_attribute("data-state", "reconnecting")
+    console.button("phase.next").click()
+    for screen in (console, projector, phones[0], phones[1]):
+        expect(screen.page.locator("#live-phase-title")).to_have_text("Ordenen")
+    expect(phones[2].page.locator("#live-phase-title")).to_have_text(
+        "Plussen en delta's opschrijven"
+    )
+    phones[2].context.set_offline(False)
+    expect(phones[2].page.locator("#live-status")).to_have_attribute("data-state", "connected")
+    expect(phones[2].page.locator("#live-phase-title")).to_have_text("Ordenen")
+    # Sorting shows the notes of the writing phase before it; writing is over.
+    expect(phones[2].page.locator("#live-notes-list li")).to_have_count(4)
+    expect(phones[2].page.locator("#live-notes-from")).to_contain_text(
+        "Plussen en delta's opschrijven"
+    )
+    expect(phones[2].page.locator("#live-note-form")).to_be_hidden()
+    assert_accessible(phones[2].page, "a participant's phone after reconnecting")
+
+
+def test_rounds_a_silent_case_owner_and_talk_time(browser, server, screens):
+    console, projector, phones = room_screens(browser, server, server.data["gossip"], screens)
+    owner, second, third = phones
+    teachers = server.data["teachers"]
+
+    # The facilitator makes the first teacher the case owner (inbrenger) in the waiting
+    # room, then starts.
+    row = console.page.locator("#live-people li", has_text=teachers[0]["name"])
+    toggle = row.locator('button[data-role="case_owner"]')
+    toggle.click()
+    expect(toggle).to_have_attribute("aria-pressed", "true")
+    console.button("room.start").click()
+    expect(console.page.locator("#live-phase-title")).to_have_text("De vraag inbrengen")
+
+    console.button("phase.next").click()
+    for screen in (console, projector, *phones):
+        expect(screen.page.locator("#live-phase-title")).to_have_text("Open vragen")
+
+    # A fixed round in the order of joining: the case owner goes first and passes.
+    console.button("round.start").click()
+    order = projector.page.locator("#live-order li")
+    expect(order).to_have_count(4)
+    expect(order.first).to_have_attribute("aria-current", "step")
+    expect(owner.page.locator("#live-your-turn")).to_be_visible()
+    expect(second.page.locator("#live-your-turn")).to_be_hidden()
+    owner.page.locator("#live-pass").click()
+    expect(second.page.locator("#live-your-turn")).to_be_visible()
+    expect(owner.page.locator("#live-pass")).to_be_hidden()
+    expect(order.first).to_have_class(re.compile(r"live-turn--passed"))
+    expect(order.nth(1)).to_have_attribute("aria-current", "step")
+    assert_accessible(second.page, "a participant whose turn it is")
+    console.button("turn.next").click()
+    expect(third.page.locator("#live-your-turn")).to_be_visible()
+    expect(order.nth(1)).to_have_class(re.compile(r"live-turn--done"))
+
+    # The gossip itself: the case owner listens and takes notes, the others talk.
+    console.button("phase.next").click()
+    expect(owner.page.locator("#live-phase-title")).to_have_text("Roddelen over de casus")
+    expect(owner.page.locator("#live-silent")).to_be_visible()
+    for phone in (second, third):
+        expect(phone.page.locator("#live-phase-title")).to_have_text("Roddelen over de casus")
+        expect(phone.page.locator("#live-silent")).to_be_hidden()
+    assert_accessible(owner.page, "the silent case owner's phone")
+
+    # Talk time: the facilitator marks who speaks; the projector shows shares and equity.
+    speaker = console.page.locator("#live-people li", has_text=teachers[1]["name"])
+    speaker.locator('button[data-action="talk.start"]').click()
+    expect(speaker.locator('[data-slot="talking"]')).to_be_visible()
+    # The focus stays in the row: "Speaks now" gives way to its "Stop".
+    expect(speaker.locator('button[data-action="talk.stop"]')).to_be_focused()
+    expect(projector.page.locator("#live-talking")).to_contain_text(teachers[1]["name"])
+    console.page.wait_for_timeout(2200)
+    speaker.locator('button[data-action="talk.stop"]').click()
+    expect(projector.page.locator("#live-talking")).to_be_hidden()
+    expect(projector.page.locator("#live-shares li")).to_have_count(4)
+    expect(projector.page.locator("#live-shares .live-bar__fill.w-100")).to_have_count(1)
+    expect(projector.page.locator("#live-equity")).to_contain_text("0,")
+    expect(console.page.locator("#live-shares li")).to_have_count(4)
+    assert_accessible(projector.page, "the projector with talk time")
+    assert_accessible(console.page, "the console with talk time")
+
+    # Pause and resume: the clock stops on every screen.
+    console.button("phase.pause").click()
+    expect(projector.page.locator("#live-paused")).to_be_visible()
+    expect(console.button("phase.resume")).to_be_visible()
+    console.button("phase.resume").click()
+    expect(projector.page.locator("#live-paused")).to_be_hidden()
+
+    # Guests: the facilitator admits them with the small form; the page says so after.
+    console.page.locator('.live-guests button[type="submit"]').click()
+    expect(console.page.locator('.live-guests input[name="guests"]')).to_have_value("off")
+    expect(console.page.locator("#live-status")).to_have_attribute("data-state", "connected")
+    expect(console.page.locator("#live-phase-title")).to_have_text("Roddelen over de casus")
