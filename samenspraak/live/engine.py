@@ -365,7 +365,8 @@ def apply(
     """Apply one action atomically. `phase` is the phase the client believed current."""
     with transaction.atomic():
         room = (
-            Room.objects.select_for_update()
+            # of=self: PostgreSQL cannot lock the nullable side of the snapshot join.
+            Room.objects.select_for_update(of=("self",))
             .select_related("session__method_snapshot")
             .get(pk=room_id)
         )

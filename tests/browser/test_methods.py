@@ -16,6 +16,7 @@ pytestmark = pytest.mark.browser
 def test_facilitator_filters_copies_adapts_and_prints(page: Page, facilitator, school, needs_pdf):
     log_in(page, facilitator)
     page.get_by_role("link", name="Werkvormen").click()
+    expect(page.locator("h1")).to_have_text("Werkvormen")
     assert_accessible(page, "the library")
 
     page.get_by_label("Zoeken").fill("dilemma")

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.urls import reverse
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page, expect
 
 from conftest import PASSWORD
@@ -43,7 +44,15 @@ def axe_report(results) -> str:
 
 
 def assert_accessible(page: Page, label: str) -> None:
-    results = AXE.run(page)
+    page.wait_for_load_state()
+    try:
+        results = AXE.run(page)
+    except PlaywrightError as error:
+        # A click just before may still be navigating: check the page it lands on.
+        if "context was destroyed" not in str(error):
+            raise
+        page.wait_for_load_state()
+        results = AXE.run(page)
     assert results.violations_count == 0, (
         f"axe-core found {results.violations_count} violation(s) on {label} "
         f"({page.url}):\n{axe_report(results)}"

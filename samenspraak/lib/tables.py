@@ -1,0 +1,686 @@
+"""Seat people at World Café tables so that they meet as many new people as possible.
+
+Table rotation is the social golfer problem: `people` sit at g tables for R rounds and we
+count the distinct pairs that shared a table at least once. Pure Python, no Django: the
+planning pages, the `tables` management command and `bench/tables.py` all call it.
+
+How a schedule is made, cheapest first:
+
+1. **Closed form** (`_closed_form`). Person (start table t, seat j) sits at table t + r·j
+   in round r, computed in Z_g or, when g is a prime power, in the finite field GF(g).
+   Two people meet twice only if (r − r')·(j − j') = 0, which cannot happen in a field
+   and cannot happen in Z_g while g divides no a·b with 1 ≤ a ≤ R−1, 1 ≤ b ≤ size−1.
+   Seat 0 never moves: it holds the host. With more seats than tables, small groups
+   share a seat number and travel together, which is exactly as many repeats as the
+   pigeonhole principle forces. Either way every round it gives reaches the bound.
+2. **Search** (`_Search`) for the rounds the closed form cannot give (it runs out of
+   round numbers, e.g. 7 rounds at 6 tables). Those rounds are built greedily (each
+   traveller takes the table where the squares of earlier meetings are lowest), then a
+   tabu search moves travellers between tables within one round (Dotú & Van Hentenryck),
+   keeping the best schedule seen. It stops as soon as it reaches `upper_bound`, because
+   nothing better exists, or when its budget is spent.
+
+Table sizes: g = ⌈people / size⌉ tables with ⌊people/g⌋ or ⌈people/g⌉ seats. A table never
+has more than `size` seats, so when the count does not divide some tables have one seat
+fewer (tables of size and size−1; with very few tables the seats can drop further, e.g.
+5 people in tables of 4 sit 3 + 2). Only a latecomer can raise a table to size + 1.
+
+With hosts (the default), persons 0…g−1 are the hosts: host t stays at table t in every
+round and is listed first; everyone else travels. Hosts never meet each other, which
+`upper_bound` accounts for. (With far more seats than tables the best schedule can keep a
+traveller at the host's table: that is where the forced repeats cost least.)
+"""
+
+import math
+import random
+import time
+from itertools import combinations
+
+Schedule = list[list[list[int]]]
+"""One list of tables per round; a table is a list of person numbers, the host first."""
+
+MAX_PEOPLE = 1000
+MAX_ROUNDS = 20
+
+# The search measures its effort in work units (a priced move is one) rather than in
+# seconds, so that a seed always gives the same schedule. It may spend time_budget × this
+# rate: about half of what this pure-Python search manages on a modest laptop. The clock
+# stays a safety net: on a much slower or busy machine time_budget still ends the search
+# (and then the result can depend on the machine).
+_WORK_PER_SECOND = 4_000_000
+
+
+def table_count(people: int, size: int) -> int:
+    """The number of tables: as few as possible without exceeding `size` seats."""
+    return -(-people // size)
+
+
+def assign(
+    people: int,
+    size: int,
+    rounds: int,
+    *,
+    hosts: bool = True,
+    seed: int = 0,
+    time_budget: float = 0.4,
+) -> Schedule:
+    """Seat persons 0…people−1 at tables of at most `size` for `rounds` rounds.
+
+    Returns one list of tables per round, each table a list of persons with the host
+    first (hosts=True) or in ascending order (hosts=False). The same arguments always
+    give the same schedule (see _WORK_PER_SECOND for the one exception). `time_budget`
+    bounds the search in seconds; a closed-form schedule needs no search at all.
+    """
+    _check(people, size, rounds)
+    if time_budget < 0:
+        raise ValueError("The time budget cannot be negative.")
+    deadline = time.perf_counter() + time_budget
+    g = table_count(people, size)
+    if g == 1:
+        return [[list(range(people))] for _ in range(rounds)]
+
+    built = _closed_form(people, size, rounds, hosts)
+    if len(built) < rounds:
+        search = _Search(people, g, rounds, hosts, built, random.Random(seed), deadline)
+        target = upper_bound(people, size, rounds, hosts)
+        built = search.run(target, work=int(time_budget * _WORK_PER_SECOND))
+    return [[_host_first(table, hosts, g) for table in tables] for tables in built]
+
+
+def upper_bound(people: int, size: int, rounds: int, hosts: bool = True) -> int:
+    """The most distinct pairs any schedule can reach; quality is measured against it.
+
+    Each term below is a valid upper bound, so their minimum is one too:
+
+    * **Seats**: a round of tables with c seats holds Σ C(c, 2) pairs.
+    * **Forced repeats** (pigeonhole): round 1 split everyone into g groups. A later table
+      of c people draws them from those g groups; two drawn from the same group met
+      before. Spreading evenly is the best possible, so at least f(c, g) pairs at that
+      table are old, where f counts the pairs inside c items spread as evenly as possible
+      over g groups (zero unless c > g). So R rounds give at most
+      R·Σ C(c,2) − (R−1)·Σ f(c, g). With hosts this still holds: host t is one of the c
+      and always comes from group t, so a traveller from group t meets the host again
+      and one from another group may meet a traveller again; either is an old pair.
+    * **Everyone**: C(people, 2) pairs exist, minus C(g, 2) host pairs that never meet.
+    * **With hosts, per kind of pair.** Every round each traveller meets exactly one host,
+      and can meet at most g distinct hosts: host–traveller pairs ≤ travellers·min(R, g).
+      Traveller pairs are bounded as above with the c − 1 travellers per table (seats,
+      forced repeats among them), by C(travellers, 2), and by each traveller meeting at
+      most min(R·(c_max − 2), travellers − 1) other travellers.
+    * **Per person**: nobody meets more than R·(c_max − 1) others, nor more than exist.
+
+    The bound is reached whenever a schedule without repeats exists, and whenever the
+    closed form covers all rounds. Otherwise it may be out of reach: with 2 tables, 8
+    people in 3 rounds meet in 24 pairs at best (exhaustive search), against 26.
+    """
+    _check(people, size, rounds)
+    g = table_count(people, size)
+    small, big = divmod(people, g)  # `big` tables have small + 1 seats
+    seats = [small + 1] * big + [small] * (g - big)
+    largest = max(seats)
+
+    def pair_budget(table_seats: list[int]) -> int:
+        per_round = sum(math.comb(c, 2) for c in table_seats)
+        forced = sum(_even_split_pairs(c, g) for c in table_seats)
+        return rounds * per_round - (rounds - 1) * forced
+
+    bound = min(pair_budget(seats), math.comb(people, 2))
+    degree_cap = min(rounds * (largest - 1), people - 1)
+    if not hosts or g == 1:
+        return min(bound, people * degree_cap // 2)
+
+    travellers = people - g
+    bound = min(bound, math.comb(people, 2) - math.comb(g, 2))
+    with_host = travellers * min(rounds, g)
+    between_travellers = min(
+        pair_budget([c - 1 for c in seats]),
+        math.comb(travellers, 2),
+        travellers * min(rounds * (largest - 2), travellers - 1) // 2,
+    )
+    host_cap = g * min(rounds * (largest - 1), travellers)
+    traveller_cap = travellers * min(rounds * (largest - 1), min(rounds, g) + travellers - 1)
+    return min(bound, with_host + between_travellers, (host_cap + traveller_cap) // 2)
+
+
+def distinct_pairs(schedule: Schedule) -> int:
+    """How many different pairs shared a table at least once."""
+    return len(_pairs(schedule))
+
+
+def repeat_pairs(schedule: Schedule) -> int:
+    """How many times two people sat together again: all table pairs minus distinct pairs."""
+    total = sum(math.comb(len(table), 2) for tables in schedule for table in tables)
+    return total - distinct_pairs(schedule)
+
+
+def quality(schedule: Schedule, people: int, size: int, rounds: int, hosts: bool = True) -> float:
+    """Distinct pairs as a share of the upper bound: 1.0 means nothing better exists."""
+    bound = upper_bound(people, size, rounds, hosts)
+    return distinct_pairs(schedule) / bound if bound else 1.0
+
+
+def add_latecomer(
+    schedule: Schedule, from_round: int, *, size: int | None = None
+) -> tuple[Schedule, int]:
+    """Seat one more person from round `from_round` (0-based) on, moving nobody else.
+
+    The newcomer gets the next free number and, per round, the table where they meet the
+    most people they have not met yet; ties go to the smaller table so tables stay even.
+    No table grows beyond size + 1, where `size` defaults to the largest table in the
+    schedule. Returns the new schedule (the input is not changed) and the new number.
+    """
+    if not schedule:
+        raise ValueError("The schedule has no rounds.")
+    if not 0 <= from_round < len(schedule):
+        raise ValueError(f"The latecomer must arrive in round 0…{len(schedule) - 1}.")
+    limit = (size if size is not None else max(len(t) for r in schedule for t in r)) + 1
+    newcomer = 1 + max(p for tables in schedule for table in tables for p in table)
+    result = [[list(table) for table in tables] for tables in schedule]
+    met: set[int] = set()
+    for tables in result[from_round:]:
+        open_tables = [table for table in tables if len(table) < limit]
+        if not open_tables:
+            raise ValueError(f"Every table already has {limit} seats taken.")
+        best = max(open_tables, key=lambda table: (len(set(table) - met), -len(table)))
+        met.update(best)
+        best.append(newcomer)
+    return result, newcomer
+
+
+# --- shared helpers --------------------------------------------------------------------
+
+
+def _check(people: int, size: int, rounds: int) -> None:
+    if people < 2:
+        raise ValueError("At least 2 people are needed to share a table.")
+    if people > MAX_PEOPLE:
+        raise ValueError(f"At most {MAX_PEOPLE} people can be seated.")
+    if size < 2:
+        raise ValueError("A table needs at least 2 seats.")
+    if rounds < 1:
+        raise ValueError("There must be at least 1 round.")
+    if rounds > MAX_ROUNDS:
+        raise ValueError(f"At most {MAX_ROUNDS} rounds can be planned.")
+
+
+def _even_split_pairs(items: int, groups: int) -> int:
+    """Pairs within the same group when `items` are spread as evenly as possible."""
+    per_group, extra = divmod(items, groups)
+    return extra * math.comb(per_group + 1, 2) + (groups - extra) * math.comb(per_group, 2)
+
+
+def _pairs(schedule: Schedule) -> set[tuple[int, int]]:
+    return {
+        pair for tables in schedule for table in tables for pair in combinations(sorted(table), 2)
+    }
+
+
+def _host_first(table: list[int], hosts: bool, g: int) -> list[int]:
+    if not hosts:
+        return sorted(table)
+    return sorted(table, key=lambda person: (person >= g, person))
+
+
+def _round_seats(people: int, g: int, round_: int) -> list[int]:
+    """Seats per table in one round. The larger tables rotate, so that no host always
+    has the small table."""
+    small, big = divmod(people, g)
+    seats = [small] * g
+    for i in range(big):
+        seats[(round_ * big + i) % g] += 1
+    return seats
+
+
+# --- closed form -----------------------------------------------------------------------
+
+
+class _Field:
+    """Arithmetic in GF(p^k) on the numbers 0…q−1 (base-p digits are the coefficients).
+
+    Only small fields are needed (q ≤ 500 tables), so the modulus is found by trial
+    division and products are plain polynomial multiplication.
+    """
+
+    def __init__(self, p: int, k: int):
+        self.p, self.k = p, k
+        self.modulus = next(f for f in self._monic(k) if self._irreducible(f))
+
+    def add(self, a: int, b: int) -> int:
+        return self._number(
+            [(x + y) % self.p for x, y in zip(self._poly(a), self._poly(b), strict=True)]
+        )
+
+    def mul(self, a: int, b: int) -> int:
+        product = [0] * (2 * self.k - 1)
+        for i, x in enumerate(self._poly(a)):
+            for j, y in enumerate(self._poly(b)):
+                product[i + j] = (product[i + j] + x * y) % self.p
+        return self._number(self._remainder(product, self.modulus))
+
+    def _poly(self, number: int) -> list[int]:
+        digits = []
+        for _ in range(self.k):
+            number, digit = divmod(number, self.p)
+            digits.append(digit)
+        return digits
+
+    def _number(self, poly: list[int]) -> int:
+        return sum(c * self.p**i for i, c in enumerate(poly[: self.k]))
+
+    def _monic(self, degree: int):
+        for number in range(self.p**degree):
+            digits = [(number // self.p**i) % self.p for i in range(degree)]
+            yield [*digits, 1]
+
+    def _remainder(self, poly: list[int], divisor: list[int]) -> list[int]:
+        """poly mod divisor (monic), as len(divisor) − 1 coefficients."""
+        poly = list(poly)
+        degree = len(divisor) - 1
+        for i in range(len(poly) - 1, degree - 1, -1):
+            factor = poly[i]
+            if factor:
+                for j, c in enumerate(divisor):
+                    poly[i - degree + j] = (poly[i - degree + j] - factor * c) % self.p
+        return (poly + [0] * degree)[:degree]
+
+    def _irreducible(self, poly: list[int]) -> bool:
+        degree = len(poly) - 1
+        return not any(
+            not any(self._remainder(poly, divisor))
+            for d in range(1, degree // 2 + 1)
+            for divisor in self._monic(d)
+        )
+
+
+def _prime_power(q: int) -> tuple[int, int] | None:
+    """(p, k) with q = p^k, or None."""
+    for p in range(2, q + 1):
+        if q % p == 0:
+            k = 0
+            while q % p == 0:
+                q //= p
+                k += 1
+            return (p, k) if q == 1 else None
+    return None
+
+
+# 32 people in 8 tables of 4 for 10 rounds without a repeat (the famous CSPLib instance):
+# GF(2)^3 × 4 seats, each round invariant under adding a vector, found by an exact-cover
+# search over the differences. Letters A…Z a…f are persons 0…31; no host stays put.
+_GOLFERS_32_4 = (
+    "AIQY BJRZ CKSa DLTb EMUc FNVd GOWe HPXf",
+    "AJSb BITa CLQZ DKRY ENWf FMXe GPUd HOVc",
+    "AMRa BNQb COTY DPSZ EIVe FJUf GKXc HLWd",
+    "ALUe BKVf CJWc DIXd EPQa FORb GNSY HMTZ",
+    "ADVW BCUX EHRS FGQT INZc JMYd KPbe LOaf",
+    "AOXZ BPWY CMVb DNUa EKTd FLSc GIRf HJQe",
+    "APTc BOSd CNRe DMQf ELXY FKWZ GJVa HIUb",
+    "AHKN BGLM CFIP DEJO QRcd STef UVYZ WXab",
+    "ACdf BDce EGZb FHYa IJKL MNOP QSVX RTUW",
+    "ABEF CDGH IMSW JNTX KOQU LPRV Ybcf Zade",
+)
+_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdef"
+
+
+def _closed_form(people: int, size: int, rounds: int, hosts: bool) -> Schedule:
+    """The first rounds (at most `rounds`) that a closed form seats optimally.
+
+    Start table t and label j ∈ 0…g−1 form a cell; a cell holds a small group of people
+    who travel together: in round r the cell sits at table t + r·j. Two cells meet at
+    most once, so the only pairs that meet again are those inside a cell. With more seats
+    than tables (cells of two or more) that is unavoidable: the cells are as even as
+    possible, which is exactly the pigeonhole count in `upper_bound`, so every round this
+    returns reaches the bound. With fewer seats than tables the cells hold one person
+    and nobody meets twice. Label 0 never moves: its cells hold the hosts.
+
+    Returns fewer rounds, possibly none, when the arithmetic runs out (the search then
+    builds the rest on top of these).
+    """
+    if not hosts and people == 32 and size == 4 and rounds > 8:
+        return [
+            [[_LETTERS.index(c) for c in table] for table in line.split()]
+            for line in _GOLFERS_32_4[:rounds]
+        ]
+    g = table_count(people, size)
+    cells = _cell_sizes(people, g, hosts)
+    labels = sum(1 for column in cells if column[0])  # labels fill from start table 0
+    power = _prime_power(g)
+    if power:
+        field = _Field(*power)
+        add, mul = field.add, field.mul
+        available = g
+    else:
+        add = lambda a, b: (a + b) % g  # noqa: E731
+        mul = lambda a, b: a * b % g  # noqa: E731
+        # (r − r')·(j − j') must not vanish mod g for any two rounds and labels in use.
+        clash = (r for r in range(1, g) if any(r * j % g == 0 for j in range(1, labels)))
+        available = next(clash, g)
+    # Without hosts one more round may seat everyone by label, if that evens out.
+    by_label = [sum(column) for column in cells]
+    extra_round = not hosts and labels == g and max(by_label) - min(by_label) <= 1
+
+    members: dict[tuple[int, int], list[int]] = {}
+    person = 0
+    for j, column in enumerate(cells):
+        for t, count in enumerate(column):
+            if count:
+                members[(t, j)] = list(range(person, person + count))
+                person += count
+    if hosts:  # the first person in cell (t, 0) is host t
+        order = [members[(t, 0)][0] for t in range(g)]
+        renumber = {old: new for new, old in enumerate(order)}
+        rest = (p for p in range(people) if p not in renumber)
+        renumber.update({old: new for new, old in enumerate(rest, start=g)})
+        members = {cell: [renumber[p] for p in group] for cell, group in members.items()}
+
+    schedule = []
+    for r in range(min(rounds, available + extra_round)):
+        tables: list[list[int]] = [[] for _ in range(g)]
+        for (t, j), group in members.items():
+            tables[j if r == available else add(t, mul(r, j))].extend(group)
+        schedule.append(tables)
+    return schedule
+
+
+def _cell_sizes(people: int, g: int, hosts: bool) -> list[list[int]]:
+    """cells[j][t]: how many people start at table t with label j.
+
+    Every cell gets ⌊people/g²⌋; the rest fill whole labels, then part of one label at
+    different start tables. A label meets every table once per round, so each round every
+    table gains at most one extra person: the tables stay within one seat of each other.
+    With hosts, label 0 fills first when cells would otherwise be empty (every table needs
+    its host) and last otherwise (so as few travellers as possible share the host's cell).
+    """
+    base, rest = divmod(people, g * g)
+    order = list(range(g))
+    if hosts and base:
+        order = order[1:] + order[:1]
+    cells = [[base] * g for _ in range(g)]
+    for j in order:
+        for t in range(min(rest, g)):
+            cells[j][t] += 1
+        rest -= min(rest, g)
+    return cells
+
+
+# --- search ----------------------------------------------------------------------------
+
+
+class _Search:
+    """Greedy completion plus tabu search over moves of travellers within one round.
+
+    State: tables[r][t] (persons), where[r][p] (table), meet[a][b] (times a and b shared
+    a table). The objective is the number of repeat meetings, Σ max(0, meet − 1): every
+    round seats a fixed number of pairs, so fewer repeats means more distinct pairs.
+
+    To price a move in O(1), `known[r][p][t]` counts the people at table t in round r
+    whom p has met at all, and `again[r][p][t]` those p has met twice or more. Moving
+    a from table A to B and b from B to A then changes the repeats by
+        known[a][B] + known[b][A] − 2·[a met b] − again[a][A] − again[b][B].
+    Pairs that met twice or more are kept in `hot`, so a conflict can be drawn in O(1).
+    """
+
+    # Keeping the counts costs rounds × people² steps up front; beyond this the greedy
+    # schedule is returned as it is rather than blowing the time budget.
+    MAX_INDEX = 3_000_000
+    # Tuned on bench/tables.py. Drawing a random conflict each step already varies the
+    # search, so a short tabu tenure (1 + people/32 steps) works best. After PATIENCE +
+    # PATIENCE_PER_PERSON·people steps without a new best, restart from the best with
+    # SHAKE to 2·SHAKE random swaps.
+    TENURE, TENURE_SHARE = 1, 32
+    PATIENCE, PATIENCE_PER_PERSON = 100, 5
+    SHAKE = 1
+
+    def __init__(
+        self,
+        people: int,
+        g: int,
+        rounds: int,
+        hosts: bool,
+        start: Schedule,
+        rng: random.Random,
+        deadline: float,
+    ):
+        self.n, self.g, self.rounds, self.rng, self.deadline = people, g, rounds, rng, deadline
+        self.first_traveller = g if hosts else 0
+        self.meet = [[0] * people for _ in range(people)]
+        self.hot: list[int] = []
+        self.hot_index: dict[int, int] = {}
+        self.repeats = 0
+        self.indexed = False
+        self.tables: Schedule = []
+        for tables in start:
+            self._add_round([list(table) for table in tables])
+        while len(self.tables) < rounds:
+            if time.perf_counter() < deadline:
+                self._add_round(self._greedy_round(len(self.tables)))
+            else:  # out of time: any valid round will do
+                self._add_round(self._shifted_round(len(self.tables)))
+
+    # meetings
+
+    def _meet(self, a: int, b: int) -> None:
+        count = self.meet[a][b]
+        self.meet[a][b] = self.meet[b][a] = count + 1
+        if count >= 1:
+            self.repeats += 1
+            if count == 1:
+                key = min(a, b) * self.n + max(a, b)
+                self.hot_index[key] = len(self.hot)
+                self.hot.append(key)
+        if self.indexed and count <= 1:
+            self._recount(a, b, self.known if count == 0 else self.again, 1)
+
+    def _part(self, a: int, b: int) -> None:
+        count = self.meet[a][b]
+        self.meet[a][b] = self.meet[b][a] = count - 1
+        if count >= 2:
+            self.repeats -= 1
+            if count == 2:
+                key = min(a, b) * self.n + max(a, b)
+                index = self.hot_index.pop(key)
+                last = self.hot.pop()
+                if last != key:
+                    self.hot[index] = last
+                    self.hot_index[last] = index
+        if self.indexed and count <= 2:
+            self._recount(a, b, self.known if count == 1 else self.again, -1)
+
+    def _recount(self, a: int, b: int, counts: list, step: int) -> None:
+        """a and b crossed a threshold: adjust what each sees at the other's table."""
+        for r in range(self.rounds):
+            where = self.where[r]
+            counts[r][a][where[b]] += step
+            counts[r][b][where[a]] += step
+
+    def _add_round(self, tables: list[list[int]]) -> None:
+        for table in tables:
+            for a, b in combinations(table, 2):
+                self._meet(a, b)
+        self.tables.append(tables)
+
+    def _index(self) -> None:
+        self.where = [[0] * self.n for _ in range(self.rounds)]
+        self.known = [[[0] * self.g for _ in range(self.n)] for _ in range(self.rounds)]
+        self.again = [[[0] * self.g for _ in range(self.n)] for _ in range(self.rounds)]
+        for r, tables in enumerate(self.tables):
+            where = self.where[r]
+            for t, table in enumerate(tables):
+                for person in table:
+                    where[person] = t
+            for p, row in enumerate(self.meet):
+                known, again = self.known[r][p], self.again[r][p]
+                for other, count in enumerate(row):
+                    if count:
+                        known[where[other]] += 1
+                        if count >= 2:
+                            again[where[other]] += 1
+        self.indexed = True
+
+    # building rounds
+
+    def _greedy_round(self, r: int) -> list[list[int]]:
+        """Each traveller in turn takes the open table where Σ (earlier meetings)² is
+        lowest: squares make a third meeting costlier than two second ones."""
+        seats = _round_seats(self.n, self.g, r)
+        tables = [[t] if self.first_traveller else [] for t in range(self.g)]
+        travellers = list(range(self.first_traveller, self.n))
+        self.rng.shuffle(travellers)
+        for person in travellers:
+            row = self.meet[person]
+            best, best_key = 0, None
+            for t, table in enumerate(tables):
+                free = seats[t] - len(table)
+                if free:
+                    key = (sum(row[x] * row[x] for x in table), -free, self.rng.random())
+                    if best_key is None or key < best_key:
+                        best, best_key = t, key
+            tables[best].append(person)
+        return tables
+
+    def _shifted_round(self, r: int) -> list[list[int]]:
+        """A valid round in O(people): traveller i goes to table (i + r·⌊i/g⌋) mod g."""
+        seats = _round_seats(self.n, self.g, r)
+        tables = [[t] if self.first_traveller else [] for t in range(self.g)]
+        for i, person in enumerate(range(self.first_traveller, self.n)):
+            t = (i + r * (i // self.g)) % self.g
+            while len(tables[t]) >= seats[t]:
+                t = (t + 1) % self.g
+            tables[t].append(person)
+        return tables
+
+    # tabu search
+
+    def run(self, target: int, work: int) -> Schedule:
+        """Improve until the bound (`target` distinct pairs) is reached or the budget is
+        spent; return the best schedule seen."""
+        total = sum(math.comb(len(t), 2) for tables in self.tables for t in tables)
+        goal = total - target  # repeats left when the bound is reached
+        best_repeats, best = self.repeats, self._snapshot()
+        if self.repeats <= goal or self.rounds * self.n**2 > self.MAX_INDEX:
+            return best
+        if time.perf_counter() > self.deadline:
+            return best
+        self._index()
+        iteration = stall = done = 0
+        tabu: dict[tuple[int, int, int], int] = {}
+        tenure = self.TENURE + self.n // self.TENURE_SHARE
+        patience = self.PATIENCE + self.PATIENCE_PER_PERSON * self.n
+        while self.repeats > goal and done < work and time.perf_counter() < self.deadline:
+            iteration += 1
+            move, evaluated = self._choose(tabu, iteration, best_repeats)
+            done += evaluated + 100  # the rest of a step costs about as much as 100 prices
+            if move is None:
+                continue
+            done += 2 * self.n  # the counts of everyone who met the movers
+            r, a, b, to = move
+            home = self.where[r][a]
+            self._swap(r, a, b, to)
+            tabu[(r, a, home)] = iteration + tenure + self.rng.randrange(tenure)
+            if b is not None:
+                tabu[(r, b, to)] = iteration + tenure + self.rng.randrange(tenure)
+            if self.repeats < best_repeats:
+                best_repeats, best, stall = self.repeats, self._snapshot(), 0
+            else:
+                stall += 1
+                if stall > patience:  # stuck: restart from the best with a small shake
+                    self._restore(best)
+                    for _ in range(self.SHAKE + self.rng.randrange(self.SHAKE + 1)):
+                        self._random_swap()
+                    tabu.clear()
+                    stall = 0
+        return best
+
+    def _choose(self, tabu: dict, iteration: int, best_repeats: int):
+        """Draw a repeated pair and one round in which they meet; in that round, price
+        every move of every traveller who sits with someone they met before. Returns the
+        best admissible move (ties broken at random) and how many moves were priced.
+
+        Drawing the round through a repeated pair visits rounds in proportion to their
+        trouble; pricing all troubled travellers of the round (rather than only the two)
+        finds much better moves for little extra work.
+        """
+        a, b = divmod(self.hot[self.rng.randrange(len(self.hot))], self.n)
+        r = self.rng.choice([r for r in range(self.rounds) if self.where[r][a] == self.where[r][b]])
+        tables, where, known, again = self.tables[r], self.where[r], self.known[r], self.again[r]
+        first, beaten = self.first_traveller, best_repeats - self.repeats
+        best_delta, moves, evaluated = None, [], 0
+        for mover in range(first, self.n):
+            home = where[mover]
+            leave = again[mover][home]
+            if not leave:
+                continue
+            row, sees = self.meet[mover], known[mover]
+            smaller = len(tables[home]) - 1
+            for t, table in enumerate(tables):
+                if t == home:
+                    continue
+                join = sees[t] - leave
+                # (delta, other); without other, a larger table gives a seat to a smaller
+                candidates = [(join, None)] if len(table) == smaller else []
+                for other in table:
+                    if other >= first:
+                        delta = join + known[other][home] - again[other][t]
+                        candidates.append((delta - 2 if row[other] else delta, other))
+                evaluated += len(candidates)
+                for delta, other in candidates:
+                    if best_delta is not None and delta > best_delta:
+                        continue
+                    if delta >= beaten and (
+                        tabu.get((r, mover, t), 0) > iteration
+                        or (other is not None and tabu.get((r, other, home), 0) > iteration)
+                    ):
+                        continue  # tabu, and not good enough to override that
+                    if best_delta is None or delta < best_delta:
+                        best_delta, moves = delta, [(r, mover, other, t)]
+                    else:
+                        moves.append((r, mover, other, t))
+        if not moves:
+            return None, evaluated
+        return self.rng.choice(moves), evaluated
+
+    def _swap(self, r: int, a: int, b: int | None, to: int) -> None:
+        """Move a to table `to` in round r and b (if any) to a's table."""
+        home = self.where[r][a]
+        self._relocate(r, a, to)
+        if b is not None:
+            self._relocate(r, b, home)
+
+    def _relocate(self, r: int, person: int, to: int) -> None:
+        tables, where = self.tables[r], self.where[r]
+        home = where[person]
+        tables[home].remove(person)
+        for x in tables[home]:
+            self._part(person, x)
+        known, again = self.known[r], self.again[r]
+        for other, count in enumerate(self.meet[person]):
+            if count:
+                known[other][home] -= 1
+                known[other][to] += 1
+                if count >= 2:
+                    again[other][home] -= 1
+                    again[other][to] += 1
+        where[person] = to
+        for z in tables[to]:
+            self._meet(person, z)
+        tables[to].append(person)
+
+    def _random_swap(self) -> None:
+        travellers = range(self.first_traveller, self.n)
+        if len(travellers) < 2:
+            return
+        r = self.rng.randrange(self.rounds)
+        a, b = self.rng.sample(travellers, 2)
+        if self.where[r][a] != self.where[r][b]:
+            self._swap(r, a, b, self.where[r][b])
+
+    def _snapshot(self) -> Schedule:
+        return [[list(table) for table in tables] for tables in self.tables]
+
+    def _restore(self, schedule: Schedule) -> None:
+        self.meet = [[0] * self.n for _ in range(self.n)]
+        self.hot, self.hot_index, self.repeats, self.tables = [], {}, 0, []
+        self.indexed = False
+        for tables in schedule:
+            self._add_round([list(table) for table in tables])
+        self._index()

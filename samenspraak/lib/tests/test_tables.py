@@ -1,0 +1,218 @@
+"""World Café table rotation: valid rooms, no needless repeats, a bound that holds."""
+
+import io
+import json
+from itertools import combinations, product
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from samenspraak.lib.tables import (
+    add_latecomer,
+    assign,
+    distinct_pairs,
+    quality,
+    repeat_pairs,
+    table_count,
+    upper_bound,
+)
+
+ROOMS = [
+    # people, size, rounds, hosts
+    (32, 4, 10, False),
+    (32, 4, 8, True),
+    (36, 6, 3, True),
+    (30, 4, 3, True),
+    (31, 5, 4, False),
+    (24, 5, 7, True),
+    (7, 3, 2, True),
+    (5, 4, 3, True),
+    (3, 8, 2, True),
+    (12, 4, 1, False),
+]
+
+
+def assert_valid(schedule, people, size, rounds, hosts):
+    """Every rule a facilitator relies on when reading the schedule out."""
+    g = table_count(people, size)
+    assert len(schedule) == rounds
+    for tables in schedule:
+        assert len(tables) == g
+        assert sorted(person for table in tables for person in table) == list(range(people))
+        seats = [len(table) for table in tables]
+        assert max(seats) - min(seats) <= 1
+        assert max(seats) <= size
+        if hosts:
+            for t, table in enumerate(tables):
+                assert table[0] == t
+                assert all(person >= g for person in table[1:])
+
+
+@pytest.mark.parametrize(("people", "size", "rounds", "hosts"), ROOMS)
+def test_every_room_follows_the_rules(people, size, rounds, hosts):
+    schedule = assign(people, size, rounds, hosts=hosts)
+    assert_valid(schedule, people, size, rounds, hosts)
+    assert distinct_pairs(schedule) <= upper_bound(people, size, rounds, hosts)
+
+
+def test_hosts_stay_at_their_table_and_never_meet_each_other():
+    schedule = assign(30, 4, 5)
+    g = table_count(30, 4)
+    for tables in schedule:
+        for t, table in enumerate(tables):
+            assert table[0] == t
+            assert not any(person < g for person in table[1:])
+
+
+def test_32_people_in_tables_of_4_meet_without_a_repeat_for_10_rounds():
+    schedule = assign(32, 4, 10, hosts=False)
+    assert repeat_pairs(schedule) == 0
+    assert distinct_pairs(schedule) == upper_bound(32, 4, 10, hosts=False) == 480
+    assert quality(schedule, 32, 4, 10, hosts=False) == 1.0
+
+
+def test_32_people_with_8_hosts_meet_without_a_repeat_for_8_rounds():
+    """8 tables: the construction needs the field GF(8), not arithmetic mod 8."""
+    schedule = assign(32, 4, 8)
+    assert repeat_pairs(schedule) == 0
+    assert distinct_pairs(schedule) == upper_bound(32, 4, 8)
+
+
+def test_36_people_in_tables_of_6_meet_without_a_repeat_for_3_rounds():
+    schedule = assign(36, 6, 3)
+    assert repeat_pairs(schedule) == 0
+    assert distinct_pairs(schedule) == upper_bound(36, 6, 3) == 270
+
+
+def test_81_people_in_tables_of_9_use_the_field_of_9():
+    schedule = assign(81, 9, 9)
+    assert repeat_pairs(schedule) == 0
+    assert quality(schedule, 81, 9, 9) == 1.0
+
+
+def test_uneven_counts_give_tables_within_one_seat():
+    for people, size, rounds in [(30, 4, 3), (29, 6, 4), (50, 8, 5), (10, 4, 2)]:
+        schedule = assign(people, size, rounds)
+        assert_valid(schedule, people, size, rounds, hosts=True)
+        assert quality(schedule, people, size, rounds) == 1.0
+
+
+def test_more_seats_than_tables_repeat_only_what_the_pigeonhole_forces():
+    """40 people at 5 tables of 8: every later table must re-seat 3 pairs of a group."""
+    schedule = assign(40, 8, 4)
+    assert distinct_pairs(schedule) == upper_bound(40, 8, 4) == 4 * 5 * 28 - 3 * 5 * 3
+
+
+def test_fewer_people_than_seats_share_one_table():
+    schedule = assign(3, 8, 2)
+    assert schedule == [[[0, 1, 2]], [[0, 1, 2]]]
+    assert distinct_pairs(schedule) == upper_bound(3, 8, 2) == 3
+
+
+def test_a_seed_always_gives_the_same_schedule():
+    # This room needs the search (7 rounds at 6 tables), not only the closed form.
+    first = assign(24, 5, 7, seed=7, time_budget=5)
+    assert first == assign(24, 5, 7, seed=7, time_budget=5)
+    assert first != assign(24, 5, 7, seed=8, time_budget=5)
+
+
+def test_pairs_are_counted_once_and_repeats_for_every_time_again():
+    # 0 and 1 sit together three times; every other pair of the five meets once.
+    schedule = [[[0, 1, 2], [3, 4]], [[0, 1, 3], [2, 4]], [[0, 1, 4], [2, 3]]]
+    assert distinct_pairs(schedule) == 10
+    assert repeat_pairs(schedule) == 2
+
+
+def test_the_bound_is_never_below_the_best_schedule_of_a_tiny_room():
+    for people, size, rounds, hosts in [(6, 3, 3, False), (6, 3, 3, True), (5, 2, 3, True)]:
+        best = best_by_trying_everything(people, size, rounds, hosts)
+        assert best <= upper_bound(people, size, rounds, hosts)
+        assert distinct_pairs(assign(people, size, rounds, hosts=hosts)) == best
+
+
+def best_by_trying_everything(people, size, rounds, hosts):
+    """The most distinct pairs over every possible schedule (tiny rooms only)."""
+    g = table_count(people, size)
+    first = g if hosts else 0
+    small, big = divmod(people, g)
+    wanted = sorted([small + 1] * big + [small] * (g - big))
+    options = set()
+    for seats in product(range(g), repeat=people - first):
+        tables = [[t] if hosts else [] for t in range(g)]
+        for person, t in zip(range(first, people), seats, strict=True):
+            tables[t].append(person)
+        if sorted(len(table) for table in tables) == wanted:
+            options.add(frozenset(pair for table in tables for pair in combinations(table, 2)))
+    best = 0
+    for chosen in product(options, repeat=rounds):
+        best = max(best, len(frozenset().union(*chosen)))
+    return best
+
+
+def test_a_latecomer_is_seated_without_moving_anyone():
+    schedule = assign(20, 4, 4)
+    seated, newcomer = add_latecomer(schedule, 1)
+    assert newcomer == 20
+    assert seated[0] == schedule[0]
+    for before, after in zip(schedule[1:], seated[1:], strict=True):
+        grown = [t for t, table in enumerate(after) if table != before[t]]
+        assert len(grown) == 1
+        assert after[grown[0]] == [*before[grown[0]], newcomer]
+        assert len(after[grown[0]]) <= 4 + 1
+    # Three rounds at five tables leave room to meet only new people.
+    assert repeat_pairs(seated) == repeat_pairs(schedule)
+    assert schedule == assign(20, 4, 4)  # the input is left alone
+
+
+def test_a_latecomer_needs_a_round_that_exists():
+    with pytest.raises(ValueError, match="round"):
+        add_latecomer(assign(8, 4, 2), 2)
+
+
+@pytest.mark.parametrize(
+    ("people", "size", "rounds", "message"),
+    [
+        (1, 4, 2, "2 people"),
+        (10, 1, 2, "2 seats"),
+        (10, 4, 0, "1 round"),
+        (1001, 4, 2, "1000 people"),
+        (10, 4, 21, "20 rounds"),
+    ],
+)
+def test_bad_input_is_refused(people, size, rounds, message):
+    with pytest.raises(ValueError, match=message):
+        assign(people, size, rounds)
+    with pytest.raises(ValueError, match=message):
+        upper_bound(people, size, rounds)
+
+
+def run_command(*args):
+    out = io.StringIO()
+    call_command("tables", *args, stdout=out)
+    return out.getvalue()
+
+
+def test_the_command_prints_one_json_list_that_follows_the_rules():
+    schedule = json.loads(run_command("30", "4", "3", "--json", "--seed", "2"))
+    assert_valid(schedule, 30, 4, 3, hosts=True)
+    assert schedule == assign(30, 4, 3, seed=2)
+
+
+def test_the_command_can_leave_out_hosts():
+    schedule = json.loads(run_command("20", "5", "3", "--json", "--no-hosts"))
+    assert_valid(schedule, 20, 5, 3, hosts=False)
+
+
+def test_the_command_prints_a_readable_table_with_the_quality():
+    text = run_command("12", "4", "2")
+    assert "Round 2" in text
+    assert "Table 3: 2 (host)" in text
+    assert "of at most" in text
+    assert "quality 100.0%" in text
+
+
+@pytest.mark.parametrize("args", [("1", "4", "2"), ("10", "4", "25"), ("ten", "4", "2")])
+def test_the_command_refuses_bad_arguments(args):
+    with pytest.raises(CommandError):
+        run_command(*args)
