@@ -116,8 +116,13 @@ if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            # redis-py 8 closes idle sockets after 5 s unless the timeout is switched off.
-            "CONFIG": {"hosts": [{"address": REDIS_URL, "socket_timeout": None}]},
+            # redis-py 8 closes idle sockets after 5 s unless the timeout is switched off,
+            # and raises (rather than waits) past its pool size: room for many sockets.
+            # capacity: messages queued per channel before new ones are dropped.
+            "CONFIG": {
+                "hosts": [{"address": REDIS_URL, "socket_timeout": None, "max_connections": 1000}],
+                "capacity": 1500,
+            },
         }
     }
     CACHES = {

@@ -207,8 +207,13 @@ class RoomConsumer(PersonalConsumer):
         if isinstance(outcome, engine.Refused):
             await self.refuse(str(client_id), outcome.reason, outcome.message)
             return
-        # Written and committed: now tell the room, then acknowledge to the sender.
+        # Written and committed: now tell the room, then acknowledge to the sender. An
+        # event only for the sender goes straight to this socket, not through the whole
+        # room group (which every other socket would receive and discard).
         for item in outcome.events:
+            if item["audience"] == f"participant:{self.participant.pk}":
+                await self.send_json({"type": "event", **item["event"]})
+                continue
             await self.channel_layer.group_send(
                 room_group(self.room_id),
                 {"type": "room.event", "audience": item["audience"], "event": item["event"]},

@@ -53,6 +53,7 @@ def test_redis_url_switches_layer_and_cache_with_socket_timeout_off():
     host = s["layer"]["CONFIG"]["hosts"][0]
     assert host["address"] == "redis://127.0.0.1:6379/3"
     assert host["socket_timeout"] is None
+    assert host["max_connections"] >= 1000 and s["layer"]["CONFIG"]["capacity"] >= 1500
     assert s["cache"].endswith("RedisCache")
 
 

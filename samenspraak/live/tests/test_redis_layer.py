@@ -28,7 +28,10 @@ def layers():
     if settings.REDIS_URL:
         config = settings.CHANNEL_LAYERS["default"]["CONFIG"]
     else:  # the same shape settings.py builds when REDIS_URL is set
-        config = {"hosts": [{"address": REDIS_URL, "socket_timeout": None}]}
+        config = {
+            "hosts": [{"address": REDIS_URL, "socket_timeout": None, "max_connections": 1000}],
+            "capacity": 1500,
+        }
     prefix = f"test{os.getpid()}"
     return RedisChannelLayer(prefix=prefix, **config), RedisChannelLayer(prefix=prefix, **config)
 
