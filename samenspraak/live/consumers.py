@@ -91,9 +91,8 @@ class RoomConsumer(PersonalConsumer):
         self.language = "nl"
         try:
             if user is not None and user.is_authenticated:
-                self.room, self.participant, self.facilitator = await database_sync_to_async(
-                    seat_for_user
-                )(user, self.room_id)
+                seat = await database_sync_to_async(seat_for_user)(user, self.room_id)
+                self.room, self.participant, self.facilitator, new_seat = seat
                 self.language = user.language
             else:
                 cookies = self.scope.get("cookies", {})
@@ -101,6 +100,7 @@ class RoomConsumer(PersonalConsumer):
                 self.room, self.participant = await database_sync_to_async(seat_for_guest)(
                     token, self.room_id
                 )
+                new_seat = False  # a guest's seat is made when they join by name
                 self.facilitator = False
         except Http404:
             await self.close(code=CLOSE_NOT_FOUND)
@@ -118,7 +118,20 @@ class RoomConsumer(PersonalConsumer):
         for group in self.joined:
             await self.channel_layer.group_add(group, self.channel_name)
         await self.accept()
+        if new_seat:
+            await self.announce(
+                await database_sync_to_async(engine.seat_taken)(
+                    room_id=self.room_id, participant=self.participant
+                )
+            )
         await self.send_state()
+
+    async def announce(self, outcome) -> None:
+        for item in outcome.events:
+            await self.channel_layer.group_send(
+                room_group(self.room_id),
+                {"type": "room.event", "audience": item["audience"], "event": item["event"]},
+            )
 
     async def send_state(self) -> None:
         def build():

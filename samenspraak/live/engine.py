@@ -352,6 +352,25 @@ def note_payload(note: Contribution) -> dict:
     }
 
 
+def seat_taken(*, room_id: int, participant: Participant) -> Outcome:
+    """Someone took a seat: everyone's list of people gets them (and the seq moves on, so
+    no screen sees a gap)."""
+    with transaction.atomic():
+        room = Room.objects.select_for_update().get(pk=room_id)
+        room.seq += 1
+        room.save(update_fields=["seq"])
+        event = {
+            "kind": "joined",
+            "seq": room.seq,
+            "participant": {
+                "id": participant.pk,
+                "name": participant.display_name,
+                "roles": participant.roles,
+            },
+        }
+    return Outcome(seq=room.seq, events=[_all(event)])
+
+
 def apply(
     *,
     room_id: int,

@@ -33,3 +33,12 @@ def close_user_sockets(user_id: int) -> None:
 def close_session_sockets(session_key: str) -> None:
     """Close the sockets opened from one signed-in browser session (signed out)."""
     _send(session_group(session_key), {"type": "access.revoked"})
+
+
+def broadcast_room(room_id: int, events: list[dict]) -> None:
+    """Send engine events to a room from synchronous code (an HTTP view)."""
+    for item in events:
+        _send(
+            room_group(room_id),
+            {"type": "room.event", "audience": item["audience"], "event": item["event"]},
+        )

@@ -10,7 +10,9 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from samenspraak.live import engine
 from samenspraak.live.access import GUEST_COOKIE, room_of, runs_room
+from samenspraak.live.events import broadcast_room
 from samenspraak.live.models import Participant, Room
 from samenspraak.planning.access import get_session_for
 from samenspraak.planning.models import JOIN_CODE_ALPHABET, Session, SessionStatus
@@ -70,11 +72,12 @@ def join_code(request: HttpRequest, code: str) -> HttpResponse:
     form = GuestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         token = secrets.token_urlsafe(24)
-        Participant.objects.create(
+        guest = Participant.objects.create(
             room=room,
             guest_name=form.cleaned_data["name"].strip(),
             guest_token_hash=Participant.hash_token(token),
         )
+        broadcast_room(room.pk, engine.seat_taken(room_id=room.pk, participant=guest).events)
         response = redirect("live:guest_room", session_id=session.pk)
         response.set_cookie(
             GUEST_COOKIE.format(room=room.pk),

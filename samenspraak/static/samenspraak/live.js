@@ -357,6 +357,9 @@
         if (state.me && state.me.id === event.participant) state.me.roles = event.roles;
         break;
       }
+      case "joined":
+        if (!knows(event.participant.id)) state.participants.push(event.participant);
+        break;
       case "ended":
         state.status = "ended";
         state.timer = { ...(state.timer || {}), paused: true };
