@@ -33,7 +33,7 @@ FACILITATOR_ACTIONS = {
     "talk.stop",
     "role.assign",
 }
-PARTICIPANT_ACTIONS = {"note.add", "hand.raise", "hand.lower", "turn.pass"}
+PARTICIPANT_ACTIONS = {"note.add", "hand.raise", "hand.lower", "turn.pass", "position.take"}
 
 
 class Refused(Exception):
@@ -234,6 +234,23 @@ def _do(
         else:
             events.append(_all(public))
         return events
+    if kind == "position.take":
+        if phase["kind"] != "positions":
+            raise Refused("wrong_phase", _("Positions are taken in a dilemma phase."))
+        value = payload.get("value")
+        if _setting(phase, "mode", "ab") == "ab":
+            valid = value in ("A", "B")
+        else:
+            points = _setting(phase, "scale_points", 5)
+            valid = isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= points
+        if not valid:
+            raise Refused("invalid", _("Choose one of the positions shown."))
+        taken = room.positions.setdefault(str(room.phase_index), {})
+        taken[str(actor.pk)] = value
+        return [
+            _only(actor, {"kind": "my_position", "phase": room.phase_index, "value": value}),
+            _all({"kind": "positions", "phase": room.phase_index, **position_summary(room)}),
+        ]
     if kind == "notes.reveal":
         if room.phase_index not in room.revealed:
             room.revealed = [*room.revealed, room.phase_index]
@@ -340,6 +357,15 @@ def talk_summary(room: Room) -> dict:
         "equity": round(1 - deviation / 2, 3) if total else None,
         "talking": talking["participant"] if talking else None,
     }
+
+
+def position_summary(room: Room) -> dict:
+    """How many people took each position in the current phase: counts, never names."""
+    taken = room.positions.get(str(room.phase_index), {})
+    counts: dict[str, int] = {}
+    for value in taken.values():
+        counts[str(value)] = counts.get(str(value), 0) + 1
+    return {"distribution": counts, "count": len(taken)}
 
 
 def note_payload(note: Contribution) -> dict:

@@ -36,6 +36,7 @@ class Room(models.Model):
     extra_seconds = models.IntegerField(default=0)  # extensions of this phase
     revealed = models.JSONField(default=list)  # phase indexes whose notes are shown
     speaking = models.JSONField(default=dict)  # per phase: order, done, passed, queue, current
+    positions = models.JSONField(default=dict)  # per phase: participant id -> position
     talk_time = models.JSONField(default=dict)  # participant id -> seconds (while open)
     talk_distribution = models.JSONField(default=list)  # after the end: shares, no names
     seq = models.BigIntegerField(default=0)

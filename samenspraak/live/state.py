@@ -4,7 +4,7 @@ whenever a client asks (it saw a gap in the event sequence)."""
 from django.utils import timezone
 from django.utils.translation import get_language
 
-from samenspraak.live.engine import note_payload, phases, talk_summary, timer
+from samenspraak.live.engine import note_payload, phases, position_summary, talk_summary, timer
 from samenspraak.live.models import Contribution, Participant, Room
 from samenspraak.planning.services import ground_rules_for
 
@@ -69,4 +69,10 @@ def state_for(
         "note_counts": {str(k): v for k, v in counts.items()},
         "speaking": room.speaking.get(str(room.phase_index), {}),
         "talk": talk_summary(room),
+        "positions": position_summary(room)
+        | {
+            "mine": room.positions.get(str(room.phase_index), {}).get(str(participant.pk))
+            if participant
+            else None
+        },
     }

@@ -93,7 +93,9 @@ def session(title, slug):
 
 writing = session("Terugblik op de studiedag", "check-out-plus-delta")
 gossip = session("Intervisie: de stille klas", "gossip-method")
+dilemma = session("Dilemma: toetsen of niet", "dilemma-dialogue")
 print(json.dumps({
+    "dilemma": dilemma.pk,
     "writing": writing.pk,
     "gossip": gossip.pk,
     "facilitator": {"email": facilitator.email, "name": facilitator.name},
@@ -456,3 +458,28 @@ def test_rounds_a_silent_case_owner_and_talk_time(browser, server, screens):
     expect(console.page.locator('.live-guests input[name="guests"]')).to_have_value("off")
     expect(console.page.locator("#live-status")).to_have_attribute("data-state", "connected")
     expect(console.page.locator("#live-phase-title")).to_have_text("Roddelen over de casus")
+
+
+def test_positions_on_a_dilemma(browser, server, screens):
+    console, projector, phones = room_screens(browser, server, server.data["dilemma"], screens)
+    console.button("room.start").click()
+    for _ in range(2):  # to the first positions phase
+        console.button("phase.next").click()
+    for screen in (console, projector, *phones):
+        expect(screen.page.locator("#live-phase-title")).to_have_text("Positie kiezen: optie A")
+    first, second, third = phones
+    first.page.get_by_role("button", name="Optie A").click()
+    second.page.get_by_role("button", name="Optie A").click()
+    third.page.get_by_role("button", name="Optie B").click()
+    expect(first.page.get_by_role("button", name="Optie A")).to_have_attribute(
+        "aria-pressed", "true"
+    )
+    distribution = projector.page.locator("#live-position-dist")
+    expect(distribution).to_contain_text("Optie A: 2")
+    expect(distribution).to_contain_text("Optie B: 1")
+    for name in (t["name"] for t in server.data["teachers"]):
+        expect(projector.page.locator("#live-positions")).not_to_contain_text(name)
+    third.page.get_by_role("button", name="Optie A").click()  # changing one's mind
+    expect(distribution).to_contain_text("Optie A: 3")
+    assert_accessible(first.page, "a phone taking a position")
+    assert_accessible(projector.page, "the projector with positions")

@@ -387,3 +387,70 @@ def test_a_guest_joins_by_name_and_sees_only_that_room(client, room, facilitator
     assert client.get(response.headers["Location"]).status_code == 200
     assert client.get("/overview/").status_code == 302  # nothing else: not signed in
     assert client.get("/sessions/").status_code == 302
+
+
+@pytest.fixture
+def dilemma_room(room):
+    snapshot = room.session.method_snapshot
+    snapshot.data["phases"][0].update(
+        {"kind": "positions", "settings": {"mode": "ab", "scale_points": 5}}
+    )
+    snapshot.save()
+    return room
+
+
+def test_positions_on_a_dilemma_show_a_distribution_without_names(
+    dilemma_room, facilitator, teacher
+):
+    room = dilemma_room
+
+    async def scenario():
+        console, phone = connect(room, facilitator), connect(room, teacher)
+        for ws in (console, phone):
+            assert (await ws.connect())[0]
+            await ws.receive_json_from()
+        await console.send_json_to(action("room.start"))
+        await until(phone, lambda m: m.get("kind") == "phase")
+        await phone.send_json_to(action("position.take", {"value": "A"}, phase=0))
+        mine = await until(phone, lambda m: m.get("kind") == "my_position")
+        assert mine["value"] == "A"
+        seen = await until(console, lambda m: m.get("kind") == "positions")
+        assert seen["distribution"] == {"A": 1} and seen["count"] == 1
+        assert teacher.name not in json.dumps(seen)
+        await phone.send_json_to(action("position.take", {"value": "B"}, phase=0))
+        changed = await until(console, lambda m: m.get("kind") == "positions")
+        assert changed["distribution"] == {"B": 1}
+        for bad in ("C", 3, None, True):
+            await phone.send_json_to(action("position.take", {"value": bad}, phase=0))
+            assert (await until(phone, lambda m: m["type"] == "error"))["reason"] == "invalid"
+        fresh = connect(room, teacher)
+        assert (await fresh.connect())[0]
+        state = await fresh.receive_json_from()
+        assert state["positions"]["mine"] == "B" and state["positions"]["distribution"] == {"B": 1}
+        for ws in (console, phone, fresh):
+            await ws.disconnect()
+
+    async_to_sync(scenario)()
+
+
+def test_a_scale_position_must_lie_on_the_scale(dilemma_room, facilitator, teacher):
+    room = dilemma_room
+    snapshot = room.session.method_snapshot
+    snapshot.data["phases"][0]["settings"] = {"mode": "scale", "scale_points": 5}
+    snapshot.save()
+
+    async def scenario():
+        console, phone = connect(room, facilitator), connect(room, teacher)
+        for ws in (console, phone):
+            assert (await ws.connect())[0]
+            await ws.receive_json_from()
+        await console.send_json_to(action("room.start"))
+        await until(phone, lambda m: m.get("kind") == "phase")
+        await phone.send_json_to(action("position.take", {"value": 6}, phase=0))
+        assert (await until(phone, lambda m: m["type"] == "error"))["reason"] == "invalid"
+        await phone.send_json_to(action("position.take", {"value": 4}, phase=0))
+        assert (await until(phone, lambda m: m.get("kind") == "my_position"))["value"] == 4
+        await console.disconnect()
+        await phone.disconnect()
+
+    async_to_sync(scenario)()

@@ -325,6 +325,7 @@
         setTimer(event.timer);
         if (event.index !== before) {
           state.speaking = {};
+          state.positions = { distribution: {}, count: 0, mine: null };
           // Going back may return to a round that already ran: fetch its order.
           if (event.index < before) requestSync();
         }
@@ -357,6 +358,14 @@
         if (state.me && state.me.id === event.participant) state.me.roles = event.roles;
         break;
       }
+      case "positions":
+        if (event.phase === state.phase_index) {
+          state.positions = { ...(state.positions || {}), distribution: event.distribution, count: event.count };
+        }
+        break;
+      case "my_position":
+        if (event.phase === state.phase_index) state.positions = { ...(state.positions || {}), mine: event.value };
+        break;
       case "joined":
         if (!knows(event.participant.id)) state.participants.push(event.participant);
         break;
@@ -485,6 +494,7 @@
     renderSpeaking(phase, settings, me, silent, ended);
     renderNotes(phase, index, settings, me, silent, ended);
     renderTalk();
+    renderPositions(phase, settings, me, silent, ended);
     if (VIEW === "facilitator") renderConsole(phase, index, phases, settings, ended);
 
     // A button that just disappeared (Start, Pass, Show the notes …) must not strand the
@@ -551,6 +561,49 @@
       show(hand, Boolean(handPhase));
     }
     show($("live-speak-actions"), Boolean(handPhase) || canPass);
+  }
+
+  function renderPositions(phase, settings, me, silent, ended) {
+    const active = Boolean(phase) && !ended && phase.kind === "positions";
+    show($("live-positions"), active);
+    if (!active) return;
+    const positions = state.positions || { distribution: {}, count: 0, mine: null };
+    const values =
+      (settings.mode || "ab") === "ab"
+        ? ["A", "B"]
+        : Array.from({ length: settings.scale_points || 5 }, (_, i) => i + 1);
+    const buttons = $("live-position-buttons");
+    if (buttons) {
+      show(buttons, Boolean(me) && !silent);
+      // Keep the buttons (and the keyboard focus) when only the choice changes.
+      if (buttons.dataset.values !== values.join(",")) {
+        buttons.dataset.values = values.join(",");
+        buttons.replaceChildren(
+          ...values.map((value) => {
+            const button = element("button", "button", t("option", { value }));
+            button.type = "button";
+            button.addEventListener("click", () => act("position.take", { value }));
+            return button;
+          }),
+        );
+      }
+      [...buttons.children].forEach((button, i) => {
+        const chosen = positions.mine === values[i];
+        button.setAttribute("aria-pressed", String(chosen));
+        button.classList.toggle("button--secondary", !chosen);
+      });
+    }
+    fillList($("live-position-dist"), values, (value) => {
+      const count = (positions.distribution || {})[String(value)] || 0;
+      const item = element("li", "live-share");
+      item.append(element("span", "live-share__label", t("positionCount", { value: t("option", { value }), count })));
+      const bar = element("span", "live-bar");
+      bar.setAttribute("aria-hidden", "true");
+      const step = positions.count ? Math.round((count / positions.count) * 20) * 5 : 0;
+      bar.append(element("span", `live-bar__fill w-${step}`));
+      item.append(bar);
+      return item;
+    });
   }
 
   function visibleToRoom(phaseIndex) {
