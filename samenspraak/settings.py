@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "samenspraak.live",
     "samenspraak.methods",
     "samenspraak.planning",
+    "samenspraak.followup",
 ]
 
 MIDDLEWARE = [
