@@ -12,4 +12,5 @@ urlpatterns = [
     path("", include("samenspraak.planning.urls")),
     path("", include("samenspraak.live.urls")),
     path("", include("samenspraak.followup.urls_quality")),
+    path("", include("samenspraak.leadership.urls")),
 ]
