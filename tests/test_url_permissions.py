@@ -169,6 +169,12 @@ TABLE: dict[str, Row] = {
     "live:guest_room": Row(kwargs=("session_id",), default=HIDDEN),
     "live:console": Row(kwargs=("session_id",), expect=PLANNERS),
     "live:projector": Row(kwargs=("session_id",), expect=PLANNERS),
+    # Quality check: participants answer, members fill in the safety scale, members and
+    # planners see the suppressed results; leaders (not facilitators) the leadership view.
+    "quality:scan": Row(kwargs=("session_id",), expect=only("facilitator", "teacher")),
+    "quality:safety": Row(kwargs=("group_id",), expect=only("facilitator", "teacher")),
+    "quality:results": Row(kwargs=("group_id",), expect=SESSION_VIEWERS),
+    "leadership:overview": Row(kwargs=("school_id",), expect=only("admin", "leader")),
 }
 
 

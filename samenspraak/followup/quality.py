@@ -480,10 +480,10 @@ def results_from_rows(rows: Iterable[tuple], session_labels: Mapping[int, str]) 
         questionnaire = QUESTIONNAIRES.get(instrument)
         if questionnaire is None or not isinstance(answers, dict):
             continue
-        score = overall(questionnaire, answers)
-        if score is None:
-            continue
         scores = scored(questionnaire, answers)
+        if len(scores) != len(questionnaire.items):
+            continue  # incomplete or tampered with: counted nowhere
+        score = sum(scores.values()) / len(scores)
         if instrument == Instrument.SCAN:
             parent = scan.setdefault(period, Aggregate(period, period_label(period)))
             parent.add(scores, score)
