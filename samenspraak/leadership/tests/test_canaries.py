@@ -7,10 +7,13 @@ non-facilitator screen. Anonymous texts themselves are group content and may be 
 their author's name must not stand next to them.
 """
 
+import io
 import itertools
 import json
 import logging
 import re
+import zipfile
+import zlib
 from datetime import timedelta
 
 import pytest
@@ -197,6 +200,25 @@ def body(response) -> str:
         response.close()
     else:
         content = response.content
+    return readable(content)
+
+
+def readable(content: bytes) -> str:
+    """The text of a page or a download: a DOCX (or any zip) is unpacked and its XML
+    searched with the tags removed; a PDF's compressed streams are inflated (its text may
+    still be glyph codes: the HTML the PDF is made from is searched as well, as a page)."""
+    if content[:2] == b"PK":
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            parts = [archive.read(name).decode("utf-8", "replace") for name in archive.namelist()]
+        return re.sub(r"<[^>]+>", "", "".join(parts)) + "\n".join(parts)
+    if content[:5] == b"%PDF-":
+        inflated = []
+        for stream in re.findall(rb"stream\r?\n(.*?)\r?\nendstream", content, re.S):
+            try:
+                inflated.append(zlib.decompress(stream).decode("latin-1"))
+            except zlib.error:
+                continue
+        return content.decode("latin-1") + "".join(inflated)
     return content.decode("utf-8", errors="replace")
 
 
@@ -276,3 +298,17 @@ def test_anonymous_rows_carry_no_author(world):
                     {f.name: str(getattr(row, f.name)) for f in model._meta.fields}
                 )
     assert QualityAnswered.objects.filter(user=world["author"]).count() == 3
+
+
+def test_downloads_are_searched_inside():
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph(f"Verslag {REFLECTION}")
+    buffer = io.BytesIO()
+    document.save(buffer)
+    with pytest.raises(AssertionError):
+        assert_no_leak(readable(buffer.getvalue()), "a DOCX")
+    pdf = b"%PDF-1.4\nstream\n" + zlib.compress(REFLECTION.encode()) + b"\nendstream\n"
+    with pytest.raises(AssertionError):
+        assert_no_leak(readable(pdf), "a PDF")
