@@ -277,9 +277,10 @@ def test_the_leadership_view_itself_shows_figures_but_no_private_data(client, le
     assert AUTHOR not in html  # names have no place in it at all
 
 
-def test_a_leaders_live_screen_gets_no_author_of_an_anonymous_note(leader, world):
+@pytest.mark.parametrize("console", [False, True])  # a leader may open the console too
+def test_a_leaders_live_screen_gets_no_author_of_an_anonymous_note(leader, world, console):
     room = Room.objects.select_related("session__school").get(pk=world["room"].pk)
-    state = state_for(room, participant=None, facilitator=False, projector=False)
+    state = state_for(room, participant=None, facilitator=console, projector=False)
     notes = [n for n in state["notes"] if n["text"] == ANON_NOTE]
     assert notes and notes[0]["author"] is None
     assert_no_leak(json.dumps(state["notes"], ensure_ascii=False), "live state")
