@@ -90,21 +90,31 @@ def worker(args) -> None:
         )
 
     portfolio = portfolio_name()
+
+    def leader(seeded):
+        return seeded.leader
+
+    def member(seeded):  # a portfolio is group data: one of the group's own members
+        return biggest_group(seeded).members.first()
+
     pages = {
-        "leadership": lambda s: reverse("leadership:overview", args=[s.school.pk]),
-        "quality": lambda s: reverse("quality:results", args=[biggest_group(s).pk]),
+        "leadership": (lambda s: reverse("leadership:overview", args=[s.school.pk]), leader),
+        "quality": (lambda s: reverse("quality:results", args=[biggest_group(s).pk]), leader),
     }
     if portfolio:
-        pages["portfolio"] = lambda s: reverse(portfolio, kwargs={"group_id": biggest_group(s).pk})
+        pages["portfolio"] = (
+            lambda s: reverse(portfolio, kwargs={"group_id": biggest_group(s).pk}),
+            member,
+        )
 
     results = {"migrate_s": migrate_s, "seed_s": seed_s, "pages": {}, "skipped": []}
     if not portfolio:
         results["skipped"].append("portfolio (no URL named *portfolio* with a group_id)")
-    for page, make_url in pages.items():
+    for page, (make_url, who) in pages.items():
         row = {}
         for label, seeded in (("tiny", tiny), ("big", big)):
             client = Client(HTTP_HOST="localhost")
-            client.force_login(seeded.leader)
+            client.force_login(who(seeded))
             url = make_url(seeded)
             client.get(url)  # warm-up: templates, translations
             with CaptureQueriesContext(connection) as queries:

@@ -4,7 +4,9 @@ that does not grow with the school."""
 from datetime import timedelta
 
 import pytest
-from django.urls import reverse
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from conftest import make_person
@@ -221,3 +223,42 @@ def test_the_group_results_page_has_a_fixed_query_count(client, db, django_asser
     with django_assert_max_num_queries(14):
         response = client.get(page)
     assert response.status_code == 200 and "<svg" in response.content.decode()
+
+
+def portfolio_url_name() -> str | None:
+    """The group portfolio's URL name, once another branch has added it."""
+
+    def walk(resolver, namespace=""):
+        for entry in resolver.url_patterns:
+            if isinstance(entry, URLResolver):
+                inner = entry.namespace or ""
+                yield from walk(entry, f"{namespace}:{inner}".strip(":") if inner else namespace)
+            elif isinstance(entry, URLPattern) and entry.name:
+                name = f"{namespace}:{entry.name}" if namespace else entry.name
+                yield name, list(entry.pattern.converters)
+
+    for name, kwargs in walk(get_resolver()):
+        if "portfolio" in name and kwargs == ["group_id"]:
+            return name
+    return None
+
+
+def test_the_group_portfolio_query_count_does_not_grow_either(client, db):
+    name = portfolio_url_name()
+    if name is None:
+        pytest.skip("no group portfolio URL in this tree")
+    counts = []
+    for size in (
+        {"staff": 4, "groups": 1, "sessions": 2},
+        {"staff": 200, "groups": 40, "sessions": 200},
+    ):
+        seeded = seed_school(name=f"S{size['staff']}", email_prefix=f"p{size['staff']}", **size)
+        group = seeded.groups[0]
+        client.force_login(group.members.first())
+        url = reverse(name, kwargs={"group_id": group.pk})
+        client.get(url)
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        assert response.status_code == 200
+        counts.append(len(queries.captured_queries))
+    assert counts[0] == counts[1], counts
