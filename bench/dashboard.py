@@ -74,7 +74,7 @@ def worker(args) -> None:
                     )
 
         for name, kwargs in walk(get_resolver()):
-            if "portfolio" in name and kwargs == ["group_id"]:
+            if "portfolio" in name and "pdf" not in name and kwargs == ["group_id"]:
                 return name
         return None
 

@@ -238,7 +238,7 @@ def portfolio_url_name() -> str | None:
                 yield name, list(entry.pattern.converters)
 
     for name, kwargs in walk(get_resolver()):
-        if "portfolio" in name and kwargs == ["group_id"]:
+        if "portfolio" in name and "pdf" not in name and kwargs == ["group_id"]:
             return name
     return None
 
