@@ -65,6 +65,9 @@ SECTIONS: tuple[tuple[str, str], ...] = (
 )
 SECTION_KEYS = tuple(key for key, _title in SECTIONS)
 
+#: characters XML (DOCX) and PostgreSQL's JSON cannot hold: dropped from edited text
+_NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
 
 def report_language(session: Session) -> str:
     """The session's language: its facilitator's, else the site default (see module doc)."""
@@ -240,7 +243,8 @@ def report_save(*, session: Session, by: User, bodies: dict[str, str]) -> Report
     sections = []
     for section in report.sections:
         if section["key"] in bodies:
-            section = section | {"body": bodies[section["key"]].replace("\r\n", "\n").strip()}
+            body = _NOT_XML.sub("", bodies[section["key"]].replace("\r\n", "\n"))
+            section = section | {"body": body.strip()}
         sections.append(section)
     report.sections = sections
     report.edited_by = by
@@ -376,25 +380,30 @@ def render_markdown(report: Report) -> str:
         return "\n".join(lines).rstrip() + "\n"
 
 
+def _xml(text: str) -> str:
+    """DOCX is XML: control characters (a pasted NUL, a vertical tab) would break it."""
+    return _NOT_XML.sub("", text)
+
+
 def render_docx(report: Report) -> bytes:
     from docx import Document
 
     session = report.session
     with translation.override(report.language):
-        title, meta = _heading(session)
+        title, meta = (_xml(text) for text in _heading(session))
         document = Document()
         document.core_properties.title = title
         document.core_properties.language = report.language
         document.add_heading(title, level=0)
         document.add_paragraph(meta)
         for section in shown_sections(report):
-            document.add_heading(section["title"], level=1)
+            document.add_heading(_xml(section["title"]), level=1)
             for block in section["blocks"]:
                 if block.kind == "ul":
                     for item in block.items:
-                        document.add_paragraph(item, style="List Bullet")
+                        document.add_paragraph(_xml(item), style="List Bullet")
                 else:
-                    document.add_paragraph(block.items[0])
+                    document.add_paragraph(_xml(block.items[0]))
         buffer = io.BytesIO()
         document.save(buffer)
         return buffer.getvalue()

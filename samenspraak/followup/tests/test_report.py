@@ -424,3 +424,16 @@ def test_a_post_without_sections_empties_nothing(client, session, facilitator):
     response = client.post(url("report_edit", session), {"name": "x" * 1000})
     assert response.status_code == 400 and "nothing has been saved" in response.content.decode()
     assert Report.objects.get(session=session).sections == before
+
+
+def test_control_characters_do_not_break_the_exports(client, session, facilitator, needs_pdf):
+    session.title = "Lezen in\x0b de onderbouw"  # PostgreSQL stores no NUL in a column
+    session.save()
+    reports.report_save(session=session, by=facilitator, bodies={"goal": "Doel\x00 met\x1f rommel"})
+    client.force_login(facilitator)
+    for name in ("report_markdown", "report_docx", "report_pdf", "report_detail"):
+        assert client.get(url(name, session)).status_code == 200, name
+    text = docx_text(client.get(url("report_docx", session)).content)
+    assert "Doel met rommel" in text  # the NUL was dropped on saving (JSON on PostgreSQL)
+    goal = next(s for s in Report.objects.get(session=session).sections if s["key"] == "goal")
+    assert goal["body"] == "Doel met rommel"
