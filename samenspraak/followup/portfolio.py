@@ -112,11 +112,14 @@ def group_timeline(
         reflections = list(getattr(session, "shared_reflections", []))
         for reflection in reflections:
             reflection.parts = reflection_parts(reflection)
+        agreements = list(session.agreements.all())
+        for agreement in agreements:
+            agreement.support = support_counts(agreement)
         entries.append(
             Entry(
                 session=session,
                 report_published=report is not None and report.status == ReportStatus.PUBLISHED,
-                agreements=list(session.agreements.all()),
+                agreements=agreements,
                 action_points=list(session.action_points.all()),
                 reflections=reflections,
                 ambitions=list(session.cycle.ambitions.all()) if session.cycle_id else [],

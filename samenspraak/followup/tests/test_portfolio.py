@@ -108,6 +108,7 @@ def test_a_member_sees_the_timeline_with_shared_reflections(client, group, teach
     assert html.index("Tweede gesprek") < html.index("Eerste gesprek")  # newest first
     assert "Nog te houden" not in html and "Afgelast gesprek" not in html
     assert "Afspraak 1" in html and "Actie 1" in html and "Actie twee" in html
+    assert "support: 1 agree, 0 concern, 0 objection" in html
     assert f"{SHARED_TEXT} 1" in html
     assert reverse("reports:report_detail", args=[timeline["first"].pk]) in html
     assert reverse("reports:report_detail", args=[timeline["second"].pk]) not in html
