@@ -169,6 +169,20 @@ TABLE: dict[str, Row] = {
     "live:guest_room": Row(kwargs=("session_id",), default=HIDDEN),
     "live:console": Row(kwargs=("session_id",), expect=PLANNERS),
     "live:projector": Row(kwargs=("session_id",), expect=PLANNERS),
+    # Reports: the session's facilitator and planners; participants once published (the
+    # session here has a draft only). Portfolios: the group's members and planners.
+    "reports:report_detail": Row(kwargs=("session_id",), expect=PLANNERS),
+    "reports:report_edit": Row(kwargs=("session_id",), expect=PLANNERS),
+    "reports:report_recompile": Row(
+        kwargs=("session_id",), method="post", expect=PLANNERS_REDIRECT
+    ),
+    "reports:report_publish": Row(kwargs=("session_id",), method="post", expect=PLANNERS_REDIRECT),
+    "reports:report_markdown": Row(kwargs=("session_id",), expect=PLANNERS),
+    "reports:report_docx": Row(kwargs=("session_id",), expect=PLANNERS),
+    "reports:report_pdf": Row(kwargs=("session_id",), expect=PLANNERS),
+    "reports:group_portfolio": Row(kwargs=("group_id",), expect=SESSION_VIEWERS),
+    "reports:group_portfolio_pdf": Row(kwargs=("group_id",), expect=SESSION_VIEWERS),
+    "reports:my_portfolio": Row(expect=SIGNED_IN),
 }
 
 
