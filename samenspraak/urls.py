@@ -11,4 +11,5 @@ urlpatterns = [
     path("", include("samenspraak.methods.urls")),
     path("", include("samenspraak.planning.urls")),
     path("", include("samenspraak.live.urls")),
+    path("", include("samenspraak.followup.urls")),
 ]
