@@ -376,10 +376,14 @@ def my_actions(request: HttpRequest) -> HttpResponse:
         .select_related("session", "agreement")
         .prefetch_related("owners")
     )
+    items = _with_status_forms(points)
     return render(
         request,
         "followup/my_actions.html",
-        {"items": _with_status_forms(points)},
+        {
+            "open_items": [i for i in items if i["action"].is_open],
+            "closed_items": [i for i in items if not i["action"].is_open],
+        },
     )
 
 
