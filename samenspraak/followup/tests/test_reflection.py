@@ -97,7 +97,7 @@ def assert_can_read(client, user, reflection) -> None:
         ).content.decode()
     )
     listing = client.get(reverse("followup:my_reflections")).content.decode()
-    assert "Shared with me" in listing or "Gedeeld met mij" in listing
+    assert 'id="shared-heading"' in listing and f"/reflections/{reflection.pk}/" in listing
 
 
 def share(client, author, reflection, **data):
