@@ -73,9 +73,24 @@ class SettleForm(forms.Form):
     )
 
 
+class PeopleField(forms.ModelMultipleChoiceField):
+    """Refuses a forged key before it reaches the database (a 30-digit number overflows
+    SQLite's integer instead of simply matching nobody)."""
+
+    def _check_values(self, value):
+        for key in value:
+            if not str(key).isdigit() or len(str(key)) > 18:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": str(key)[:20]},
+                )
+        return super()._check_values(value)
+
+
 class ActionForm(forms.Form):
     text = forms.CharField(label=_("Action point"), max_length=TEXT_LIMIT, widget=_textarea(2))
-    owners = forms.ModelMultipleChoiceField(
+    owners = PeopleField(
         label=_("Owners"), queryset=User.objects.none(), widget=forms.CheckboxSelectMultiple
     )
     due_date = forms.DateField(label=_("Due"), required=False, widget=DateInput)

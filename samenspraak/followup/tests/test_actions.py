@@ -134,6 +134,9 @@ def test_an_action_point_links_to_an_agreement_of_the_same_session(
         {"owners": ["abc"]},
         {"due_date": "morgen"},
         {"agreement": "99999999"},
+        {"agreement": "9" * 30},
+        {"owners": ["9" * 30]},
+        {"due_date": "9999-99-99"},
     ],
 )
 def test_bad_action_input_is_refused(client, facilitator, teacher, session, changes):
