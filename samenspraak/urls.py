@@ -11,5 +11,6 @@ urlpatterns = [
     path("", include("samenspraak.methods.urls")),
     path("", include("samenspraak.planning.urls")),
     path("", include("samenspraak.live.urls")),
+    path("", include("samenspraak.followup.urls")),
     path("", include("samenspraak.followup.urls_reports")),
 ]

@@ -198,9 +198,22 @@ def _url_names(patterns, namespace: str = "") -> set[str]:
     return names
 
 
+def _rows_elsewhere() -> set[str]:
+    """URL names whose persona rows live with their app's tests (they need its objects)."""
+    from samenspraak.followup.tests import (
+        test_actions,
+        test_agreements,
+        test_feedback,
+        test_reflection,
+    )
+
+    modules = (test_actions, test_agreements, test_feedback, test_reflection)
+    return {name for module in modules for name in module.URL_ROWS}
+
+
 def test_every_url_pattern_has_a_row():
     names = _url_names(get_resolver().url_patterns)
-    missing = sorted(names - TABLE.keys())
+    missing = sorted(names - TABLE.keys() - _rows_elsewhere())
     stale = sorted(TABLE.keys() - names)
     assert not missing, f"URL patterns without a permission row: {missing}"
     assert not stale, f"Permission rows for URL patterns that no longer exist: {stale}"
