@@ -13,4 +13,6 @@ urlpatterns = [
     path("", include("samenspraak.live.urls")),
     path("", include("samenspraak.followup.urls")),
     path("", include("samenspraak.followup.urls_reports")),
+    path("", include("samenspraak.followup.urls_quality")),
+    path("", include("samenspraak.leadership.urls")),
 ]
