@@ -397,6 +397,10 @@ window.SamenspraakLiveKinds = (api) => {
       if (host === me.id) text += ` ${t("youHost")}`;
       else if (host !== undefined) text += ` ${t("hostIs", { name: nameOf(host) })}`;
       setText($("live-my-table"), text);
+      const node = $("live-my-table");
+      node.dataset.round = String(round + 1); // for scripts and tests: the text is translated
+      node.dataset.table = String(mineAt + 1);
+      node.dataset.host = host === me.id ? "yes" : "no";
     }
     show($("live-my-table"), mineAt >= 0);
     const all = VIEW !== "participant";
