@@ -70,16 +70,24 @@ def agreement_propose(
 
 
 def support_give(
-    *, agreement: Agreement, voter: str, name: str, answer: str, reason: str = ""
+    *,
+    agreement: Agreement,
+    voter: str,
+    name: str,
+    answer: str,
+    reason: str = "",
+    reason_required: bool = True,
 ) -> SupportAnswer:
     """One person's answer in the support check. `voter` identifies the person for the
-    once-only register; `name` is stored with the answer only in a named check."""
+    once-only register; `name` is stored with the answer only in a named check.
+    `reason_required=False` (a consent phase that does not ask for reasons) lets a concern
+    or objection be given without one."""
     if not agreement.check_open:
         raise ValidationError(_("The support check for this agreement is closed."))
     if answer not in Support.values:
         raise ValidationError(_("Choose agree, concern or objection."))
     reason = reason.strip() if isinstance(reason, str) else ""
-    if answer != Support.AGREE:
+    if answer != Support.AGREE and (reason_required or reason):
         reason = _clean_text(reason, message=_("Give a reason for a concern or an objection."))
     else:
         reason = reason[:MAX_TEXT]
