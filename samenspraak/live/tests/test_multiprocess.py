@@ -10,16 +10,14 @@ REDIS_URL, runs this test too; with SAMENSPRAAK_REQUIRE_ALL=1 a missing Redis fa
 """
 
 import asyncio
-import json
 import os
-import uuid
-from dataclasses import dataclass, field
 
 import pytest
 
 from conftest import PASSWORD, require
 from samenspraak.live.tests.test_redis_layer import REDIS_URL, redis_available
 from tests.live_server_util import (
+    Screen,
     Servers,
     base_env,
     fresh_postgres,
@@ -31,7 +29,6 @@ from tests.live_server_util import (
 
 PEOPLE = 6  # participants, half on each process, plus the facilitator
 NOTES_EACH = 3
-WAIT = 20  # seconds for any one expected message
 
 
 @pytest.fixture(scope="module")
@@ -59,104 +56,6 @@ def _start(servers: Servers, env: dict, phases: list[dict]) -> dict:
     (room,) = seed_rooms(env, [{"phases": phases, "people": PEOPLE}], PASSWORD)
     urls = [servers.start(env, "first"), servers.start(env, "second")]
     return {"room": room, "urls": urls, "servers": servers}
-
-
-@dataclass(eq=False)
-class Screen:
-    name: str
-    url: str
-    cookie: str
-    ws: object = None
-    state: dict | None = None
-    events: list[dict] = field(default_factory=list)
-    acks: dict[str, dict] = field(default_factory=dict)
-    errors: list[dict] = field(default_factory=list)
-    # What the screen shows when it follows the protocol as live.js does: events applied
-    # in seq order; on a gap it asks for the state and replaces what it had.
-    last: int = -1
-    syncing: bool = False
-    syncs: int = 0
-    shown: set = field(default_factory=set)  # ids of the notes on the screen
-    applied: list[int] = field(default_factory=list)  # seqs applied, in order
-    changed: asyncio.Event = field(default_factory=asyncio.Event)
-
-    async def open(self) -> None:
-        from websockets.asyncio.client import connect
-
-        self.ws = await connect(
-            self.url,
-            origin=self.url.split("/ws/")[0].replace("ws", "http", 1),
-            additional_headers={"Cookie": self.cookie},
-            proxy=None,
-            open_timeout=WAIT,
-            ping_interval=None,
-            close_timeout=2,
-        )
-        self.reader = asyncio.create_task(self._read())
-        await self.until(lambda: self.state is not None)
-
-    async def _read(self) -> None:
-        from websockets.exceptions import ConnectionClosed
-
-        try:
-            async for raw in self.ws:
-                message = json.loads(raw)
-                if message["type"] == "state":
-                    self.state = self.state or message
-                    self.last, self.syncing = message["seq"], False
-                    self.shown = {note["id"] for note in message["notes"]}
-                elif message["type"] == "event":
-                    self.events.append(message)
-                    await self._take(message)
-                elif message["type"] == "ack":
-                    self.acks[message["id"]] = message
-                elif message["type"] == "error":
-                    self.errors.append(message)
-                self.changed.set()
-        except ConnectionClosed:
-            pass
-
-    async def _take(self, event: dict) -> None:
-        if event["seq"] < self.last:
-            return  # already part of the state held
-        if event["seq"] > self.last + 1:
-            if not self.syncing:
-                self.syncing, self.syncs = True, self.syncs + 1
-                await self.ws.send(json.dumps({"type": "sync"}))
-            return
-        self.last = event["seq"]
-        self.applied.append(event["seq"])
-        if event["kind"] == "note":
-            self.shown.add(event["id"])
-
-    async def until(self, check) -> None:
-        async def wait():
-            while not check():
-                self.changed.clear()
-                await self.changed.wait()
-
-        try:
-            await asyncio.wait_for(wait(), WAIT)
-        except TimeoutError:
-            raise AssertionError(
-                f"{self.name}: expected message did not arrive; events {self.events[-5:]}, "
-                f"errors {self.errors}"
-            ) from None
-
-    async def act(self, action: str, payload: dict | None = None, phase: int | None = None):
-        action_id = str(uuid.uuid4())
-        message = {"type": "action", "id": action_id, "action": action, "payload": payload or {}}
-        message["phase"] = phase
-        await self.ws.send(json.dumps(message))
-        await self.until(
-            lambda: action_id in self.acks or any(e["id"] == action_id for e in self.errors)
-        )
-        assert action_id in self.acks, f"{self.name}: {action} refused: {self.errors}"
-        return self.acks[action_id]
-
-    async def close(self) -> None:
-        await self.ws.close()
-        await self.reader
 
 
 def _check(screen: Screen, last: int, notes: set[str]) -> None:
