@@ -172,7 +172,18 @@ def test_an_anonymous_note_carries_no_author_in_row_message_or_log(server):
     (note,) = changed["live.Contribution"]
     assert note["text"] == CANARY and note["author"] is None and note["created_at"] is None
     assert uuid.UUID(note["pk"]).version == 4
-    assert set(note) == {"pk", "room", "phase_index", "text", "author", "cluster", "created_at"}
+    # A note in a World Café round also keeps its table and round: a group, never a person.
+    assert set(note) == {
+        "pk",
+        "room",
+        "phase_index",
+        "text",
+        "author",
+        "cluster",
+        "created_at",
+        "table",
+        "table_round",
+    }
     (room_row,) = changed["live.Room"]
     seq = room_row["seq"]
     assert not [row for row in after["live.ClientAction"] if row["seq"] == seq]
