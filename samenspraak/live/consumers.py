@@ -239,6 +239,8 @@ class RoomConsumer(PersonalConsumer):
         audience = message["audience"]
         if audience == "facilitators" and not (self.facilitator and not self.projector):
             return
+        if audience == "projector" and not self.projector:
+            return
         if audience.startswith("participant:") and (
             self.projector or audience != f"participant:{self.participant.pk}"
         ):

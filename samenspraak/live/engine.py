@@ -8,13 +8,17 @@ is behind) is refused, so participants can never run ahead of the facilitator.
 """
 
 import random
+import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
+from samenspraak.live import kinds
+from samenspraak.live.kinds import NOTE_KINDS, Refused, group_members, leads
 from samenspraak.live.models import ClientAction, Contribution, Participant, Room, RoomStatus
 
 MAX_NOTE = 1000
@@ -32,16 +36,17 @@ FACILITATOR_ACTIONS = {
     "talk.start",
     "talk.stop",
     "role.assign",
+    *kinds.FACILITATOR_HANDLERS,
 }
-PARTICIPANT_ACTIONS = {"note.add", "hand.raise", "hand.lower", "turn.pass", "position.take"}
-
-
-class Refused(Exception):
-    """An action that is not accepted; `reason` is stable, `message` is for people."""
-
-    def __init__(self, reason: str, message: str):
-        super().__init__(reason)
-        self.reason, self.message = reason, message
+PARTICIPANT_ACTIONS = {
+    "note.add",
+    "hand.raise",
+    "hand.lower",
+    "turn.pass",
+    "position.take",
+    *kinds.PARTICIPANT_HANDLERS,
+}
+__all__ = ["Refused", "apply", "seat_taken"]
 
 
 @dataclass
@@ -93,7 +98,16 @@ def _start_phase(room: Room, index: int) -> None:
 
 
 def _phase_event(room: Room) -> dict:
-    return {"kind": "phase", "index": room.phase_index, "status": room.status, "timer": timer(room)}
+    """The new phase with what a screen needs to show it at once: its speaking state and
+    the distribution of positions (a phone's own position comes with the next `state`)."""
+    return {
+        "kind": "phase",
+        "index": room.phase_index,
+        "status": room.status,
+        "timer": timer(room),
+        "speaking": room.speaking.get(str(room.phase_index), {}),
+        "positions": position_summary(room),
+    }
 
 
 def timer(room: Room) -> dict:
@@ -181,6 +195,7 @@ def _do(
             else []
         )
         room.talk_time = {}
+        room.dots = {}  # who placed which dot: gone; the totals stay
         return [_all({"kind": "ended"})]
 
     if kind == "role.assign":
@@ -196,19 +211,25 @@ def _do(
         return [_all({"kind": "roles", "participant": target.pk, "roles": target.roles})]
     if phase is None:
         raise Refused("not_started", _("The session has not started yet."))
+    handler = kinds.FACILITATOR_HANDLERS.get(kind) or kinds.PARTICIPANT_HANDLERS.get(kind)
+    if handler is not None:
+        return handler(room, actor, phase, payload, items)
 
     if kind == "note.add":
-        if phase["kind"] not in ("writing", "feedback_3xw", "actions", "reflection"):
+        if phase["kind"] not in NOTE_KINDS:
             raise Refused("wrong_phase", _("Notes cannot be written in this phase."))
         if actor is None:
             raise Refused("forbidden", _("Join the session to write."))
         text = _text(payload, "text", MAX_NOTE)
+        if phase["kind"] == "tables":
+            return _table_note(room, actor, phase, text, now)
         mine = Contribution.objects.filter(room=room, phase_index=room.phase_index)
         limit = _setting(phase, "max_items", 20)
         anonymous = bool(_setting(phase, "anonymous", False))
         if not anonymous and mine.filter(author=actor).count() >= limit:
             raise Refused("limit", _("You have written the most notes this phase allows."))
         note = Contribution.objects.create(
+            id=payload["note_id"],  # set by apply(): see note_id()
             room=room,
             phase_index=room.phase_index,
             text=text,
@@ -252,33 +273,27 @@ def _do(
             _all({"kind": "positions", "phase": room.phase_index, **position_summary(room)}),
         ]
     if kind == "notes.reveal":
-        if room.phase_index not in room.revealed:
-            room.revealed = [*room.revealed, room.phase_index]
-        notes = Contribution.objects.filter(room=room, phase_index=room.phase_index).select_related(
+        # In a clustering or voting phase: the notes of the phase they work on.
+        target = room.phase_index
+        if phase["kind"] in ("clustering", "dot_voting"):
+            target = kinds.source_phase(items, room.phase_index)
+            if target is None:
+                raise Refused("wrong_phase", _("There are no notes to show in this phase."))
+        elif phase["kind"] not in NOTE_KINDS:
+            raise Refused("wrong_phase", _("There are no notes to show in this phase."))
+        if target not in room.revealed:
+            room.revealed = [*room.revealed, target]
+        notes = Contribution.objects.filter(room=room, phase_index=target).select_related(
             "author__user"
         )
         return [
-            _all(
-                {
-                    "kind": "revealed",
-                    "phase": room.phase_index,
-                    "notes": [note_payload(n) for n in notes],
-                }
-            )
+            _all({"kind": "revealed", "phase": target, "notes": [note_payload(n) for n in notes]})
         ]
 
     if kind == "round.start":
         order_kind = _setting(phase, "order", "fixed")
-        people = list(
-            room.participants.filter(user__isnull=False)
-            .order_by("joined_at")
-            .values_list("pk", flat=True)
-        )
-        people += list(
-            room.participants.filter(user__isnull=True)
-            .order_by("joined_at")
-            .values_list("pk", flat=True)
-        )
+        # The session's facilitator leads the round and is not in its order.
+        people = [p.pk for p in group_members(room)]
         if order_kind == "random":
             random.shuffle(people)
         state = _speaking_state(room)
@@ -326,6 +341,40 @@ def _do(
     raise Refused("unknown", _("Unknown action."))
 
 
+def _table_note(room: Room, actor: Participant, phase: dict, text: str, now) -> list[dict]:
+    """A note at a World Café table: it carries its table and round; the people at that
+    table, the console and the projector see it; the rest of the room only a count."""
+    seat = kinds.table_of(room, room.phase_index, actor.pk)
+    if seat is None:
+        raise Refused("no_table", _("You have no table in this round."))
+    mine = Contribution.objects.filter(room=room, phase_index=room.phase_index)
+    if mine.filter(author=actor).count() >= _setting(phase, "max_items", 20):
+        raise Refused("limit", _("You have written the most notes this phase allows."))
+    note = Contribution.objects.create(
+        room=room,
+        phase_index=room.phase_index,
+        text=text,
+        author=actor,
+        created_at=now,
+        table=seat[0],
+        table_round=seat[1],
+    )
+    note.author = actor
+    public = note_payload(note)
+    events = [_only(actor, public | {"yours": True})]
+    if room.phase_index in room.revealed:
+        return [*events, _all(public)]
+    for pk in kinds.table_members(room, room.phase_index, seat[0]):
+        if pk != actor.pk:
+            events.append({"audience": f"participant:{pk}", "event": dict(public)})
+    events += [
+        _facilitators(public),
+        kinds._projector(public),
+        _all({"kind": "note_count", "phase": room.phase_index, "count": mine.count()}),
+    ]
+    return events
+
+
 def _close_talk(room: Room, now) -> None:
     talking = room.speaking.pop("talking", None)
     if talking:
@@ -343,14 +392,15 @@ def talk_summary(room: Room) -> dict:
     if talking:
         live = int((timezone.now() - datetime.fromisoformat(talking["since"])).total_seconds())
         seconds[talking["participant"]] = seconds.get(talking["participant"], 0) + max(0, live)
-    count = room.participants.count()
+    # The equal share is among the group: the session's facilitator is not in it.
+    group = [p.pk for p in group_members(room)]
+    count = len(group)
     total = sum(seconds.values())
     shares = {pk: (s / total if total else 0.0) for pk, s in seconds.items()}
     equal = 1 / count if count else 0
     # Equity: 1 − half the total deviation from the equal share (0 … 1).
-    deviation = sum(
-        abs(shares.get(p, 0.0) - equal) for p in room.participants.values_list("pk", flat=True)
-    )
+    deviation = sum(abs(shares.get(p, 0.0) - equal) for p in group)
+    deviation += sum(share for pk, share in shares.items() if pk not in group)
     return {
         "shares": {str(pk): round(share, 3) for pk, share in shares.items()},
         "equal_share": round(equal, 3),
@@ -375,6 +425,8 @@ def note_payload(note: Contribution) -> dict:
         "text": note.text,
         "author": note.author.display_name if note.author_id else None,
         "cluster": note.cluster_id,
+        "table": note.table,
+        "round": note.table_round,
     }
 
 
@@ -382,19 +434,44 @@ def seat_taken(*, room_id: int, participant: Participant) -> Outcome:
     """Someone took a seat: everyone's list of people gets them (and the seq moves on, so
     no screen sees a gap)."""
     with transaction.atomic():
-        room = Room.objects.select_for_update().get(pk=room_id)
+        room = (
+            Room.objects.select_for_update(of=("self",))
+            .select_related("session__method_snapshot")
+            .get(pk=room_id)
+        )
         room.seq += 1
-        room.save(update_fields=["seq"])
+        # A latecomer in a World Café is seated without moving anyone else.
+        placed = kinds.place_latecomer(room, participant, phases(room)) if room.tables else []
+        room.save(update_fields=["seq", "tables"])
         event = {
             "kind": "joined",
             "seq": room.seq,
-            "participant": {
-                "id": participant.pk,
-                "name": participant.display_name,
-                "roles": participant.roles,
-            },
+            "participant": participant_payload(room, participant),
         }
-    return Outcome(seq=room.seq, events=[_all(event)])
+        for item in placed:
+            item["event"]["seq"] = room.seq
+    return Outcome(seq=room.seq, events=[_all(event), *placed])
+
+
+def participant_payload(room: Room, participant: Participant) -> dict:
+    return {
+        "id": participant.pk,
+        "name": participant.display_name,
+        "roles": participant.roles,
+        "leads": leads(room, participant),
+        "guest": participant.user_id is None,
+    }
+
+
+def note_id(room_id: int, participant_pk: int, client_id) -> uuid.UUID:
+    """The key of the note a `note.add` action makes, derived from the action with a keyed
+    hash: a replay finds its note without any row that ties the author to the action. (A
+    ClientAction row would: it keeps participant and seq, and the note's event carries
+    that seq.) Without SECRET_KEY and the client's own action id, the key says nothing."""
+    digest = salted_hmac(
+        "live.note", f"{room_id}:{participant_pk}:{client_id}", algorithm="sha256"
+    ).digest()
+    return uuid.UUID(bytes=digest[:16], version=4)
 
 
 def apply(
@@ -418,6 +495,10 @@ def apply(
         done = ClientAction.objects.filter(participant=actor, client_id=client_id).first()
         if done is not None:
             return Outcome(seq=done.seq, replayed=True)
+        if kind == "note.add":
+            payload = {**payload, "note_id": note_id(room_id, actor.pk, client_id)}
+            if Contribution.objects.filter(pk=payload["note_id"]).exists():
+                return Outcome(seq=room.seq, replayed=True)  # nothing else is kept
         if (
             phase is not None
             and phase != room.phase_index
@@ -429,11 +510,18 @@ def apply(
         events = _do(room, actor, is_facilitator, kind, payload)
         room.seq += 1
         room.save()
-        try:
-            with transaction.atomic():
-                ClientAction.objects.create(participant=actor, client_id=client_id, seq=room.seq)
-        except IntegrityError as error:  # a concurrent replay won the race
-            raise Refused("replayed", _("This action was already received.")) from error
+        # An anonymous note keeps no ClientAction (participant + seq): see note_id().
+        if (
+            kind != "note.add"
+            or Contribution.objects.filter(pk=payload["note_id"], author__isnull=False).exists()
+        ):
+            try:
+                with transaction.atomic():
+                    ClientAction.objects.create(
+                        participant=actor, client_id=client_id, seq=room.seq
+                    )
+            except IntegrityError as error:  # a concurrent replay won the race
+                raise Refused("replayed", _("This action was already received.")) from error
         for item in events:
             item["event"]["seq"] = room.seq
         return Outcome(seq=room.seq, events=events)

@@ -39,6 +39,11 @@ class Room(models.Model):
     positions = models.JSONField(default=dict)  # per phase: participant id -> position
     talk_time = models.JSONField(default=dict)  # participant id -> seconds (while open)
     talk_distribution = models.JSONField(default=list)  # after the end: shares, no names
+    dots = models.JSONField(default=dict)  # per phase: participant id -> {target: n} (while open)
+    dot_totals = models.JSONField(default=dict)  # per phase: target -> dots (kept)
+    cards = models.JSONField(default=dict)  # {"drawn": {deck: [card ids]}, "shown": {phase: [...]}}
+    groups = models.JSONField(default=dict)  # per phase: {"groups": [[ids]], "switched": bool}
+    tables = models.JSONField(default=dict)  # per phase: {"schedule", "round", "hosts"}
     seq = models.BigIntegerField(default=0)
     guests_allowed = models.BooleanField(default=False)
     opened_at = models.DateTimeField(default=timezone.now)
@@ -95,6 +100,8 @@ class Contribution(models.Model):
         "Cluster", on_delete=models.SET_NULL, null=True, blank=True, related_name="contributions"
     )
     created_at = models.DateTimeField(null=True, blank=True)  # named notes only
+    table = models.PositiveSmallIntegerField(null=True, blank=True)  # tables phases: 0-based
+    table_round = models.PositiveSmallIntegerField(null=True, blank=True)
 
     def __str__(self) -> str:
         return self.text[:40]

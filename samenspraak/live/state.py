@@ -1,11 +1,23 @@
 """The full state of a room as one viewer may see it: sent on connect, on reconnect and
-whenever a client asks (it saw a gap in the event sequence)."""
+whenever a client asks (it saw a gap in the event sequence). It filters exactly as the
+events do (engine.py, kinds.py): hidden notes and vote totals only for the console, a
+World Café table's notes only for that table, consent reasons only for the console once
+the check is closed, and never who answered what in an anonymous check."""
 
 from django.utils import timezone
 from django.utils.translation import get_language
 
-from samenspraak.live.engine import note_payload, phases, position_summary, talk_summary, timer
-from samenspraak.live.models import Contribution, Participant, Room
+from samenspraak.followup.models import Agreement, SupportGiven
+from samenspraak.live import kinds
+from samenspraak.live.engine import (
+    note_payload,
+    participant_payload,
+    phases,
+    position_summary,
+    talk_summary,
+    timer,
+)
+from samenspraak.live.models import Cluster, Contribution, Participant, Room
 from samenspraak.planning.services import ground_rules_for
 
 
@@ -14,24 +26,83 @@ def _localized(phase: dict, name: str) -> str:
     return phase.get(f"{name}_{language}") or phase.get(f"{name}_nl", "")
 
 
+def _notes(room, items, participant, facilitator, projector):
+    notes = Contribution.objects.filter(room=room).select_related("author__user")
+    visible = []
+    counts: dict[int, int] = {}
+    my_tables: dict[int, int | None] = {}
+    for note in notes:
+        counts[note.phase_index] = counts.get(note.phase_index, 0) + 1
+        mine = participant is not None and note.author_id == participant.pk
+        show = facilitator or mine or kinds.shared_with_room(room, items, note.phase_index)
+        if not show and note.table is not None:
+            if projector:
+                show = True
+            elif participant is not None:
+                if note.phase_index not in my_tables:
+                    seat = kinds.table_of(room, note.phase_index, participant.pk)
+                    my_tables[note.phase_index] = seat[0] if seat else None
+                show = my_tables[note.phase_index] == note.table
+        if show:
+            visible.append(note_payload(note) | ({"yours": True} if mine else {}))
+    return visible, counts
+
+
+def _votes(room, items, participant, facilitator):
+    votes = {}
+    for index, phase in enumerate(items):
+        if phase["kind"] != "dot_voting":
+            continue
+        summary = kinds.vote_summary(room, index)
+        if not facilitator and kinds.votes_hidden(room, phase, index):
+            del summary["totals"]
+        if participant is not None:
+            summary["mine"] = room.dots.get(str(index), {}).get(str(participant.pk), {})
+        votes[str(index)] = summary
+    return votes
+
+
+def _agreements(room, participant, facilitator):
+    agreements = list(Agreement.objects.filter(session=room.session).prefetch_related("answers"))
+    answered = set()
+    if participant is not None and agreements:
+        answered = set(
+            SupportGiven.objects.filter(
+                agreement__in=agreements, voter=kinds.voter_key(participant)
+            ).values_list("agreement_id", flat=True)
+        )
+    return [
+        kinds.agreement_payload(
+            a, facilitator=facilitator, mine=(a.pk in answered) if participant else None
+        )
+        for a in agreements
+    ]
+
+
+def _decks(room):
+    decks = []
+    for deck in kinds.decks_for(room).prefetch_related("cards"):
+        count = len(deck.cards.all())
+        name = (
+            deck.name_en if (get_language() or "nl")[:2] == "en" and deck.name_en else deck.name_nl
+        )
+        decks.append(
+            {
+                "id": deck.pk,
+                "name": name,
+                "cards": count,
+                "left": kinds.cards_left(room, deck, count),
+            }
+        )
+    return decks
+
+
 def state_for(
     room: Room, *, participant: Participant | None, facilitator: bool, projector: bool
 ) -> dict:
     session = room.session
     items = phases(room)
-    notes = Contribution.objects.filter(room=room).select_related("author__user")
-    visible = []
-    counts: dict[int, int] = {}
-    for note in notes:
-        counts[note.phase_index] = counts.get(note.phase_index, 0) + 1
-        phase = items[note.phase_index] if note.phase_index < len(items) else {}
-        hidden = (
-            phase.get("settings", {}).get("hidden_until_revealed", True)
-            and note.phase_index not in room.revealed
-        )
-        mine = participant is not None and note.author_id == participant.pk
-        if facilitator or not hidden or mine:
-            visible.append(note_payload(note) | ({"yours": True} if mine else {}))
+    visible, counts = _notes(room, items, participant, facilitator, projector)
     people = list(room.participants.select_related("user").order_by("joined_at"))
     return {
         "type": "state",
@@ -56,12 +127,8 @@ def state_for(
             for p in items
         ],
         "timer": timer(room),
-        "participants": [{"id": p.pk, "name": p.display_name, "roles": p.roles} for p in people],
-        "me": (
-            {"id": participant.pk, "name": participant.display_name, "roles": participant.roles}
-            if participant
-            else None
-        ),
+        "participants": [participant_payload(room, p) for p in people],
+        "me": participant_payload(room, participant) if participant else None,
         "facilitator": facilitator,
         "projector": projector,
         "revealed": room.revealed,
@@ -75,4 +142,15 @@ def state_for(
             if participant
             else None
         },
+        "clusters": [
+            kinds.cluster_payload(c) for c in Cluster.objects.filter(room=room).order_by("pk")
+        ],
+        "votes": _votes(room, items, participant, facilitator),
+        "cards": room.cards.get("shown", {}),
+        "decks": _decks(room) if facilitator else [],
+        "groups": room.groups,
+        "tables": room.tables,
+        "agreements": _agreements(room, participant, facilitator),
+        "captured": kinds.captured(room),
+        "review": kinds.review(room) if room.phase_index < 0 else [],
     }

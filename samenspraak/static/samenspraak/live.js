@@ -17,7 +17,7 @@
   const WS_PATH = root.dataset.ws;
   const TEXT = (document.getElementById("live-text") || root).dataset;
   const LANG = document.documentElement.lang || "nl";
-  const WRITING = new Set(["writing", "feedback_3xw", "actions", "reflection"]);
+  const WRITING = new Set(["writing", "feedback_3xw", "actions", "reflection", "tables"]);
   const SHOWS_EARLIER_NOTES = new Set(["clustering", "dot_voting"]);
   const FINAL_CLOSE = new Set([4401, 4403, 4404]);
   const MAX_DELAY = 15000;
@@ -45,6 +45,26 @@
   let alertTimer = null;
   const pending = new Map(); // action id -> message, until acknowledged or refused
   const rows = new Map(); // console: participant id -> <li>
+  // The other interaction kinds (live-kinds.js): themes, votes, cards, pairs, tables,
+  // consent, capture, review. It reads the state and acts through this small interface.
+  const kinds = window.SamenspraakLiveKinds
+    ? window.SamenspraakLiveKinds({
+        $: (id) => document.getElementById(id),
+        t: (...args) => t(...args),
+        act: (...args) => act(...args),
+        show: (...args) => show(...args),
+        setText: (...args) => setText(...args),
+        element: (...args) => element(...args),
+        nameOf: (id) => nameOf(id),
+        knows: (id) => knows(id),
+        showError: (message) => showError(message),
+        requestSync: () => requestSync(),
+        render: () => render(),
+        state: () => state,
+        VIEW,
+        LANG,
+      })
+    : null;
 
   // --- Small helpers ---------------------------------------------------------------------
 
@@ -275,6 +295,7 @@
     state.note_counts = state.note_counts || {};
     state.revealed = state.revealed || [];
     state.speaking = state.speaking || {};
+    if (kinds) kinds.takeState(state);
     lastSeq = message.seq;
     setTimer(message.timer);
     ready = true;
@@ -324,8 +345,9 @@
         state.timer = event.timer;
         setTimer(event.timer);
         if (event.index !== before) {
-          state.speaking = {};
-          state.positions = { distribution: {}, count: 0, mine: null };
+          // The new phase's speaking order and positions come with the event.
+          state.speaking = event.speaking || {};
+          state.positions = { distribution: {}, count: 0, ...(event.positions || {}), mine: null };
           // Going back may return to a round that already ran: fetch its order.
           if (event.index < before) requestSync();
         }
@@ -374,7 +396,7 @@
         state.timer = { ...(state.timer || {}), paused: true };
         break;
       default:
-        requestSync(); // a kind this script does not know yet
+        if (!kinds || !kinds.apply(event)) requestSync(); // a kind this script does not know
     }
   }
 
@@ -495,6 +517,7 @@
     renderNotes(phase, index, settings, me, silent, ended);
     renderTalk();
     renderPositions(phase, settings, me, silent, ended);
+    if (kinds) kinds.render({ phase, index, settings, me, silent, ended });
     if (VIEW === "facilitator") renderConsole(phase, index, phases, settings, ended);
 
     // A button that just disappeared (Start, Pass, Show the notes …) must not strand the
@@ -620,11 +643,14 @@
     if (form) {
       show(form, writing && Boolean(me) && !silent);
       const anonymous = Boolean(settings.anonymous);
-      const hiddenUntil = settings.hidden_until_revealed !== false && !state.revealed.includes(index);
+      const table = Boolean(phase) && phase.kind === "tables";
+      const hiddenUntil =
+        !table && settings.hidden_until_revealed !== false && !state.revealed.includes(index);
       show($("live-note-anonymous"), anonymous);
       show($("live-note-named"), !anonymous);
       show($("live-note-hidden"), hiddenUntil);
-      const described = ["live-note-anonymous", "live-note-named", "live-note-hidden"].filter(
+      show($("live-note-table"), table);
+      const described = ["live-note-anonymous", "live-note-named", "live-note-hidden", "live-note-table"].filter(
         (id) => $(id) && !$(id).hidden,
       );
       $("live-note-text")?.setAttribute("aria-describedby", described.join(" "));
@@ -636,7 +662,9 @@
       ? [...pending.values()].filter((a) => a.action === "note.add" && a.phase === index)
       : [];
     // Once the room sees the notes, the own ones are in that list; only unsent ones stay here.
-    const sharedHere = index >= 0 && visibleToRoom(index);
+    // At a World Café table the table's notes are listed at once, the own ones with them.
+    const atTable = Boolean(phase) && phase.kind === "tables";
+    const sharedHere = index >= 0 && (visibleToRoom(index) || atTable);
     const ownShown = sharedHere ? [] : mine;
     show($("live-mine"), Boolean(me) && (ownShown.length > 0 || unsent.length > 0));
     const mineList = $("live-mine-list");
@@ -666,9 +694,24 @@
     const shared = notesPhase >= 0 && visibleToRoom(notesPhase);
     const facilitator = VIEW === "facilitator" && state.facilitator;
     const notes = state.notes.filter((n) => n.phase === notesPhase);
-    const listed = !phase || ended ? [] : shared || facilitator ? notes : [];
+    // Themes and votes list these notes themselves; at a table the state holds just the
+    // notes this screen may see (its own table's, or all on the console and projector).
+    let listed = !phase || ended ? [] : shared || facilitator || atTable ? notes : [];
+    if (phase && phase.kind === "clustering") {
+      // The themes list the sorted notes; here stay the ones not in a theme yet.
+      const themes = new Set((state.clusters || []).map((c) => c.id));
+      listed = listed.filter((n) => !themes.has(n.cluster));
+    } else if (phase && phase.kind === "dot_voting") {
+      listed = []; // the options to vote on show them
+    }
     show($("live-notes"), listed.length > 0);
-    fillList($("live-notes-list"), listed, (note) => noteItem(note, true));
+    fillList($("live-notes-list"), listed, (note) => {
+      const item = noteItem(note, true);
+      if (note.table !== null && note.table !== undefined && VIEW !== "participant") {
+        item.append(element("span", "live-note__author", t("tableNote", { table: note.table + 1, round: note.round + 1 })));
+      }
+      return item;
+    });
     show($("live-notes-hidden"), facilitator && !shared);
     const from = notesPhase !== index ? phaseAt(notesPhase) : null;
     setText($("live-notes-from"), from ? t("notesFrom", { title: from.title }) : "");
@@ -677,7 +720,7 @@
     // While hidden: only how many.
     const count = state.note_counts[String(notesPhase)] || 0;
     const counting =
-      Boolean(phase) && !ended && !shared && WRITING.has(phaseAt(notesPhase)?.kind);
+      Boolean(phase) && !ended && !shared && !atTable && WRITING.has(phaseAt(notesPhase)?.kind);
     setText($("live-note-count"), t("noteCount", { count }));
     show($("live-note-count"), counting);
   }
@@ -691,7 +734,8 @@
     if (!section) return;
     const talk = state.talk || {};
     const shares = talk.shares || {};
-    const people = state.participants || [];
+    // The session's facilitator is not in the equal share: listed only if they spoke.
+    const people = (state.participants || []).filter((p) => !p.leads || shares[String(p.id)]);
     const measured = talk.equity !== null && talk.equity !== undefined;
     if (VIEW === "projector") {
       show(section, state.status !== "ended" && (measured || talk.talking != null));
@@ -741,16 +785,39 @@
     );
     const talking = state.talk && state.talk.talking != null ? state.talk.talking : null;
     const writing = Boolean(phase) && WRITING.has(phase.kind);
+    const kind = phase ? phase.kind : null;
+    const live = Boolean(phase) && !ended;
+    // In a clustering or voting phase "Show the notes" shows those of the phase before.
+    let notesFrom = index;
+    if (SHOWS_EARLIER_NOTES.has(kind)) {
+      notesFrom = -1;
+      for (let i = index - 1; i >= 0; i -= 1) {
+        if (WRITING.has(phaseAt(i).kind)) {
+          notesFrom = i;
+          break;
+        }
+      }
+    }
+    const seating = (state.tables || {})[String(index)];
+    const formed = (state.groups || {})[String(index)];
+    const votes = (state.votes || {})[String(index)] || {};
     const can = {
       "room.start": !started && !ended && allPhases.length > 0,
       "phase.back": started && index > 0 && !ended,
       "phase.next": started && index < allPhases.length - 1 && !ended,
       "phase.extend": Boolean(phase) && !ended,
       "notes.reveal":
-        writing &&
-        !ended &&
-        settings.hidden_until_revealed !== false &&
-        !state.revealed.includes(index),
+        live &&
+        notesFrom >= 0 &&
+        (writing || SHOWS_EARLIER_NOTES.has(kind)) &&
+        !visibleToRoom(notesFrom),
+      "votes.reveal": live && kind === "dot_voting" && !votes.revealed && settings.reveal_on_command !== false,
+      "pairs.form": live && kind === "pairs",
+      "pairs.switch": live && kind === "pairs" && Boolean(formed) && settings.switch_roles !== false,
+      "tables.assign": live && kind === "tables" && (!seating || seating.round === 0),
+      "tables.back": live && kind === "tables" && Boolean(seating) && seating.round > 0,
+      "tables.next":
+        live && kind === "tables" && Boolean(seating) && seating.round < seating.schedule.length - 1,
       "round.start": Boolean(phase) && phase.kind === "round" && !ended,
       "turn.next": Boolean(phase) && phase.kind === "round" && waiting.length > 0 && !ended,
       "talk.stop": talking !== null && !ended,

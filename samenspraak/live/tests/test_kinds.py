@@ -1,0 +1,584 @@
+"""The interaction kinds of the live room through the engine (one locked transaction per
+action) and the state a (re)connecting screen gets: clustering, dot voting, card draw,
+pairs, World Café tables, the consent check, capture and the review of open action points.
+Each kind: what it does, who sees what (events and state filtered alike), and refusals
+that change nothing."""
+
+import json
+import uuid
+from datetime import date, timedelta
+
+import pytest
+from django.utils import timezone
+
+from conftest import make_person
+from samenspraak.core.models import AuditEntry
+from samenspraak.followup.models import ActionPoint, Agreement, Insight, SupportAnswer
+from samenspraak.followup.services import action_add
+from samenspraak.live import engine
+from samenspraak.live.access import room_of
+from samenspraak.live.models import Cluster, Contribution, Participant, Room
+from samenspraak.live.state import state_for
+from samenspraak.methods.models import Card, CardDeck, Method
+from samenspraak.methods.services import method_copy, snapshot_take
+from samenspraak.planning.models import Cycle, Session
+from samenspraak.schools.models import GroupMember
+
+pytestmark = pytest.mark.django_db
+
+
+def phase(kind, **settings):
+    return {
+        "position": 1,
+        "kind": kind,
+        "minutes": 10,
+        "settings": settings,
+        "speaking": [],
+        "silent": [],
+        "produces": [],
+        "title_nl": f"Fase {kind}",
+        "title_en": f"Phase {kind}",
+        "prompts_nl": "",
+        "prompts_en": "",
+        "guidance_nl": "",
+        "guidance_en": "",
+        "purpose_nl": "",
+        "purpose_en": "",
+    }
+
+
+def make_room(group, facilitator, school, phases, **session_fields) -> Room:
+    builtin = Method.objects.builtin().get(slug="check-in-round")
+    method = method_copy(method=builtin, school=school, by=facilitator)
+    snapshot = snapshot_take(method=method)
+    snapshot.data["phases"] = phases
+    snapshot.save()
+    session = Session.objects.create(
+        school=school,
+        group=group,
+        facilitator=facilitator,
+        title="Live",
+        starts_at=session_fields.pop("starts_at", timezone.now() + timedelta(minutes=5)),
+        method_snapshot=snapshot,
+        **session_fields,
+    )
+    return room_of(session)
+
+
+class Room_:
+    """A room with seats: `lead` (the session's facilitator) and members p[0] … p[n-1]."""
+
+    def __init__(self, room, lead, people):
+        self.room = room
+        self.lead = Participant.objects.create(room=room, user=lead)
+        self.p = [
+            Participant.objects.create(room=room, user=u)
+            if not isinstance(u, str)
+            else Participant.objects.create(room=room, guest_name=u)
+            for u in people
+        ]
+
+    def do(self, who, kind, payload=None, facilitator=None):
+        actor = who
+        return engine.apply(
+            room_id=self.room.pk,
+            actor=actor,
+            is_facilitator=(actor == self.lead) if facilitator is None else facilitator,
+            client_id=uuid.uuid4(),
+            kind=kind,
+            payload=payload or {},
+            phase=None,
+        )
+
+    def refused(self, who, kind, payload=None, reason=None):
+        before = Room.objects.get(pk=self.room.pk)
+        with pytest.raises(engine.Refused) as caught:
+            self.do(who, kind, payload)
+        after = Room.objects.get(pk=self.room.pk)
+        assert after.seq == before.seq
+        for field in ("dots", "dot_totals", "cards", "groups", "tables", "revealed"):
+            assert getattr(after, field) == getattr(before, field)
+        assert caught.value.message
+        if reason:
+            assert caught.value.reason == reason, caught.value.reason
+        return caught.value
+
+    def state(self, who=None, projector=False):
+        room = Room.objects.select_related("session__method_snapshot").get(pk=self.room.pk)
+        return state_for(
+            room,
+            participant=who,
+            facilitator=who == self.lead and not projector,
+            projector=projector,
+        )
+
+    def start(self, steps=0):
+        self.do(self.lead, "room.start")
+        for _ in range(steps):
+            self.do(self.lead, "phase.next")
+
+
+def events_for(outcome, audience):
+    return [i["event"] for i in outcome.events if i["audience"] == audience]
+
+
+def members(school, group, count):
+    people = []
+    for i in range(count):
+        user = make_person(school, f"lid{i}@delinde.nl", f"Lid Nummer{i}")
+        GroupMember.objects.create(group=group, user=user)
+        people.append(user)
+    return people
+
+
+@pytest.fixture
+def people(school, group):
+    return members(school, group, 6)
+
+
+# --- Clustering ---------------------------------------------------------------------------
+
+
+def test_the_facilitator_sorts_revealed_notes_into_themes(
+    group, facilitator, school, people, other_school
+):
+    room = make_room(
+        group, facilitator, school, [phase("writing", anonymous=True), phase("clustering")]
+    )
+    r = Room_(room, facilitator, people[:3])
+    r.start()
+    for text in ("Rust in de klas", "Meer tijd", "Duidelijke regels"):
+        r.do(r.p[0], "note.add", {"text": text})
+    r.do(r.lead, "phase.next")
+    r.refused(r.p[0], "cluster.create", {"title": "Zelf"}, "forbidden")
+    for bad in ({}, {"title": 5}, {"title": "  "}, {"title": "x" * 121}):
+        r.refused(r.lead, "cluster.create", bad)
+    outcome = r.do(r.lead, "cluster.create", {"title": "Klassenmanagement"})
+    [event] = events_for(outcome, "all")
+    assert event["kind"] == "clusters" and event["clusters"][0]["title"] == "Klassenmanagement"
+    cluster = Cluster.objects.get(room=room)
+
+    # Notes still hidden: participants see themes but not the notes in them.
+    assert r.state(r.p[1])["clusters"][0]["title"] == "Klassenmanagement"
+    assert r.state(r.p[1])["notes"] == []
+    r.do(r.lead, "notes.reveal")  # in a clustering phase: the notes of the writing phase
+    assert len(r.state(r.p[1])["notes"]) == 3
+
+    note = Contribution.objects.get(room=room, text="Rust in de klas")
+    outcome = r.do(r.lead, "note.cluster", {"note": str(note.pk), "cluster": cluster.pk})
+    assert events_for(outcome, "all")[0]["placed"] == {"note": str(note.pk), "cluster": cluster.pk}
+    seen = {n["text"]: n["cluster"] for n in r.state(r.p[1])["notes"]}
+    assert seen["Rust in de klas"] == cluster.pk and seen["Meer tijd"] is None
+
+    # Forged and wrong ids: a note and a theme of another room, garbage.
+    other = make_room(group, facilitator, school, [phase("writing"), phase("clustering")])
+    foreign_note = Contribution.objects.create(room=other, phase_index=0, text="elders")
+    foreign_theme = Cluster.objects.create(room=other, phase_index=1, title="elders")
+    for payload in (
+        {"note": str(foreign_note.pk), "cluster": cluster.pk},
+        {"note": str(note.pk), "cluster": foreign_theme.pk},
+        {"note": "not-a-uuid", "cluster": cluster.pk},
+        {"note": 7, "cluster": cluster.pk},
+        {"note": str(note.pk), "cluster": "1"},
+    ):
+        r.refused(r.lead, "note.cluster", payload, "invalid")
+    r.do(r.lead, "note.cluster", {"note": str(note.pk), "cluster": None})
+    assert Contribution.objects.get(pk=note.pk).cluster is None
+
+
+def test_clustering_actions_are_refused_outside_their_phase(group, facilitator, school, people):
+    room = make_room(group, facilitator, school, [phase("writing"), phase("round")])
+    r = Room_(room, facilitator, people[:2])
+    r.start()
+    r.refused(r.lead, "cluster.create", {"title": "Thema"}, "wrong_phase")
+    r.refused(r.p[0], "vote.add", {"target": "c1"}, "wrong_phase")
+
+
+# --- Dot voting ---------------------------------------------------------------------------
+
+
+def test_dot_voting_keeps_the_budget_and_hides_results_until_revealed(
+    group, facilitator, school, people
+):
+    room = make_room(
+        group,
+        facilitator,
+        school,
+        [
+            phase("writing", hidden_until_revealed=False),
+            phase("clustering"),
+            phase("dot_voting", dots_per_person=2, reveal_on_command=True),
+        ],
+    )
+    r = Room_(room, facilitator, people[:3])
+    r.start(1)
+    r.do(r.lead, "cluster.create", {"title": "Rust"})
+    r.do(r.lead, "cluster.create", {"title": "Tijd"})
+    rust, tijd = Cluster.objects.filter(room=room).order_by("pk")
+    r.do(r.lead, "phase.next")
+    a, b = f"c{rust.pk}", f"c{tijd.pk}"
+
+    outcome = r.do(r.p[0], "vote.add", {"target": a})
+    mine = events_for(outcome, f"participant:{r.p[0].pk}")
+    assert mine == [{"kind": "my_votes", "phase": 2, "dots": {a: 1}, "seq": outcome.seq}]
+    [public] = events_for(outcome, "all")
+    assert "totals" not in public and public["placed"] == 1 and public["voters"] == 1
+    [console] = events_for(outcome, "facilitators")
+    assert console["totals"] == {a: 1}
+    r.do(r.p[0], "vote.add", {"target": a})
+    r.refused(r.p[0], "vote.add", {"target": b}, "over_budget")
+    r.do(r.p[0], "vote.remove", {"target": a})
+    r.do(r.p[0], "vote.add", {"target": b})
+    r.refused(r.p[0], "vote.remove", {"target": "c999999"}, "invalid")
+    r.do(r.p[1], "vote.add", {"target": b})
+    for bad in ({"target": 1}, {"target": "n123"}, {}, {"target": ["c1"]}):
+        r.refused(r.p[1], "vote.add", bad, "invalid")
+    r.refused(r.lead, "vote.add", {"target": a}, "forbidden")
+
+    # Reconnect: a phone gets its own dots and the count, not the totals.
+    phone = r.state(r.p[0])["votes"]["2"]
+    assert phone["mine"] == {a: 1, b: 1} and phone["placed"] == 3 and "totals" not in phone
+    assert r.state(projector=True)["votes"]["2"].get("totals") is None
+    assert r.state(r.lead)["votes"]["2"]["totals"] == {a: 1, b: 2}
+
+    r.refused(r.p[0], "votes.reveal", {}, "forbidden")
+    outcome = r.do(r.lead, "votes.reveal")
+    assert events_for(outcome, "all")[0]["totals"] == {a: 1, b: 2}
+    assert r.state(r.p[2])["votes"]["2"]["totals"] == {a: 1, b: 2}
+    r.refused(r.p[2], "vote.add", {"target": a}, "closed")
+
+    r.do(r.lead, "room.end")
+    ended = Room.objects.get(pk=room.pk)
+    assert ended.dots == {} and ended.dot_totals == {"2": {a: 1, b: 2}}
+
+
+def test_without_themes_the_votes_go_to_the_visible_notes(group, facilitator, school, people):
+    room = make_room(
+        group,
+        facilitator,
+        school,
+        [phase("writing"), phase("dot_voting", dots_per_person=1, reveal_on_command=False)],
+    )
+    r = Room_(room, facilitator, people[:2])
+    r.start()
+    r.do(r.p[0], "note.add", {"text": "Casus van Anna"})
+    note = Contribution.objects.get(room=room)
+    r.do(r.lead, "phase.next")
+    r.refused(r.p[1], "vote.add", {"target": f"n{note.pk}"}, "invalid")  # still hidden
+    r.do(r.lead, "notes.reveal")
+    outcome = r.do(r.p[1], "vote.add", {"target": f"n{note.pk}"})
+    assert events_for(outcome, "all")[0]["totals"] == {f"n{note.pk}": 1}  # no reveal needed
+
+
+# --- Card draw ----------------------------------------------------------------------------
+
+
+def test_cards_are_not_drawn_twice_until_the_deck_is_exhausted(
+    group, facilitator, school, people, other_school
+):
+    room = make_room(group, facilitator, school, [phase("card_draw", cards_per_draw=2)])
+    deck = CardDeck.objects.create(school=school, slug="eigen", name_nl="Eigen stapel")
+    for i in range(5):
+        Card.objects.create(deck=deck, position=i, theme_nl="T", text_nl=f"Vraag {i}")
+    foreign = CardDeck.objects.create(school=other_school, slug="x", name_nl="Elders")
+    r = Room_(room, facilitator, people[:2])
+    r.start()
+    decks = {d["id"]: d for d in r.state(r.lead)["decks"]}
+    assert decks[deck.pk]["cards"] == 5 and foreign.pk not in decks
+    assert r.state(r.p[0])["decks"] == []
+    seen = []
+    for _ in range(2):
+        outcome = r.do(r.lead, "card.draw", {"deck": deck.pk})
+        [event] = events_for(outcome, "all")
+        assert event["kind"] == "cards" and len(event["cards"]) == 2
+        seen += [c["text"]["nl"] for c in event["cards"]]
+    assert len(set(seen)) == 4
+    last = r.do(r.lead, "card.draw", {"deck": deck.pk})
+    texts = [c["text"]["nl"] for c in events_for(last, "all")[0]["cards"]]
+    assert len(set(texts)) == 2 and set(texts) - set(seen)  # the fifth card, then anew
+    assert r.state(r.p[0])["cards"]["0"]["cards"][0]["text"]["nl"] == texts[0]
+    for payload in ({"deck": foreign.pk}, {"deck": "1"}, {}, {"deck": 10**9}):
+        r.refused(r.lead, "card.draw", payload, "invalid")
+    r.refused(r.p[0], "card.draw", {"deck": deck.pk}, "forbidden")
+
+
+# --- Pairs --------------------------------------------------------------------------------
+
+
+def test_pairs_leave_out_the_facilitator_and_an_odd_count_makes_a_trio(
+    group, facilitator, school, people
+):
+    room = make_room(group, facilitator, school, [phase("pairs", group_size=2, switch_roles=True)])
+    r = Room_(room, facilitator, [*people[:4], "Gast Ouder"])
+    r.start()
+    r.refused(r.lead, "pairs.switch", {}, "no_pairs")
+    outcome = r.do(r.lead, "pairs.form")
+    groups = events_for(outcome, "all")[0]["groups"]
+    assert sorted(len(g) for g in groups) == [2, 3]
+    assert sorted(p for g in groups for p in g) == sorted(p.pk for p in r.p)
+    assert r.lead.pk not in {p for g in groups for p in g}
+    assert r.do(r.lead, "pairs.switch").events[0]["event"]["switched"] is True
+    assert r.state(r.p[4])["groups"]["0"]["groups"] == groups
+    r.refused(r.p[0], "pairs.form", {}, "forbidden")
+
+
+def test_trios_and_roles_that_stay(group, facilitator, school, people):
+    room = make_room(group, facilitator, school, [phase("pairs", group_size=3, switch_roles=False)])
+    r = Room_(room, facilitator, people[:5])
+    r.start()
+    groups = r.do(r.lead, "pairs.form").events[0]["event"]["groups"]
+    assert sorted(len(g) for g in groups) == [2, 3]
+    r.refused(r.lead, "pairs.switch", {}, "invalid")
+
+
+# --- World Café ---------------------------------------------------------------------------
+
+
+def test_world_cafe_tables_rounds_latecomer_and_table_notes(group, facilitator, school, people):
+    room = make_room(
+        group,
+        facilitator,
+        school,
+        [phase("information"), phase("tables", table_size=3, rounds=3, hosts_stay=True)],
+    )
+    r = Room_(room, facilitator, people)
+    r.start()
+    r.refused(r.lead, "tables.assign", {}, "wrong_phase")
+    for host in r.p[:2]:
+        r.do(r.lead, "role.assign", {"participant": host.pk, "role": "table_host"})
+    r.do(r.lead, "phase.next")
+    r.refused(r.p[0], "note.add", {"text": "te vroeg"}, "no_table")
+    r.refused(r.lead, "tables.next", {}, "no_tables")
+    outcome = r.do(r.lead, "tables.assign")
+    seating = events_for(outcome, "all")[0]
+    schedule = seating["schedule"]
+    assert len(schedule) == 3 and all(len(tables) == 2 for tables in schedule)
+    assert set(seating["hosts"]) == {r.p[0].pk, r.p[1].pk}
+    for tables in schedule:  # hosts stay, first at their table; the facilitator is not seated
+        assert [t[0] for t in tables] == seating["hosts"]
+        assert r.lead.pk not in {p for t in tables for p in t}
+
+    # A note at a table: that table, the console and the projector; the rest a count.
+    writer = r.p[0]
+    table = next(t for t in schedule[0] if writer.pk in t)
+    away = next(p for p in r.p if p.pk not in table)
+    outcome = r.do(writer, "note.add", {"text": "Wat ons opviel"})
+    audiences = {i["audience"] for i in outcome.events}
+    assert {f"participant:{pk}" for pk in table} <= audiences
+    assert f"participant:{away.pk}" not in audiences
+    assert {"facilitators", "projector", "all"} <= audiences
+    assert events_for(outcome, "all")[0]["kind"] == "note_count"
+    note = Contribution.objects.get(room=room)
+    assert (note.table, note.table_round) == (schedule[0].index(table), 0)
+    assert [n["text"] for n in r.state(writer)["notes"]] == ["Wat ons opviel"]
+    mate = next(p for p in r.p if p.pk in table and p.pk != writer.pk)
+    assert [n["table"] for n in r.state(mate)["notes"]] == [note.table]
+    assert r.state(away)["notes"] == []
+    assert len(r.state(projector=True)["notes"]) == 1 and len(r.state(r.lead)["notes"]) == 1
+
+    r.do(r.lead, "tables.next")
+    r.refused(r.lead, "tables.assign", {}, "started")
+    assert r.state(r.p[3])["tables"]["1"]["round"] == 1
+
+    # A latecomer is seated from this round on; nobody else moves.
+    late_user = make_person(school, "laat@delinde.nl", "Laat Komer")
+    GroupMember.objects.create(group=group, user=late_user)
+    late = Participant.objects.create(room=room, user=late_user)
+    outcome = engine.seat_taken(room_id=room.pk, participant=late)
+    kinds_sent = [i["event"]["kind"] for i in outcome.events]
+    assert kinds_sent == ["joined", "tables"]
+    after = Room.objects.get(pk=room.pk).tables["1"]["schedule"]
+    assert after[0] == schedule[0]  # the round that was
+    for before_tables, now_tables in zip(schedule[1:], after[1:], strict=True):
+        assert sum(late.pk in t for t in now_tables) == 1
+        for old, new in zip(before_tables, now_tables, strict=True):
+            assert [p for p in new if p != late.pk] == old
+    r.do(r.lead, "tables.next")
+    r.refused(r.lead, "tables.next", {}, "no_such_round")
+
+
+# --- Consent check ------------------------------------------------------------------------
+
+
+def test_an_anonymous_consent_check_shows_counts_and_never_who(
+    group, facilitator, school, people, caplog
+):
+    room = make_room(
+        group, facilitator, school, [phase("consent", anonymous=True, reasons_required=True)]
+    )
+    r = Room_(room, facilitator, [people[0], "Gast Pieter"])
+    staff, guest = r.p
+    r.start()
+    r.refused(staff, "consent.propose", {"text": "Wij doen X"}, "forbidden")
+    r.refused(r.lead, "consent.propose", {"text": ""}, "invalid")
+    outcome = r.do(r.lead, "consent.propose", {"text": "Vanaf maart starten we elke les met X."})
+    agreement = Agreement.objects.get(session=room.session)
+    assert agreement.anonymous and agreement.check_open
+    r.refused(r.lead, "consent.propose", {"text": "Nog een"}, "check_open")
+
+    r.refused(
+        staff, "consent.answer", {"agreement": agreement.pk, "answer": "objection"}, "invalid"
+    )
+    r.refused(staff, "consent.answer", {"agreement": agreement.pk, "answer": "maybe"}, "invalid")
+    r.refused(staff, "consent.answer", {"agreement": str(agreement.pk), "answer": "agree"})
+    sent = []
+    outcome = r.do(
+        staff,
+        "consent.answer",
+        {"agreement": agreement.pk, "answer": "objection", "reason": "Te weinig tijd"},
+    )
+    sent += outcome.events
+    public = events_for(outcome, "all")[0]["agreement"]
+    assert public["counts"] == {"agree": 0, "concern": 0, "objection": 1}
+    assert "reasons" not in public and not events_for(outcome, "facilitators")
+    outcome = r.do(guest, "consent.answer", {"agreement": agreement.pk, "answer": "agree"})
+    sent += outcome.events
+    r.refused(guest, "consent.answer", {"agreement": agreement.pk, "answer": "agree"}, "invalid")
+
+    assert r.state(staff)["agreements"][0]["answered"] is True
+    assert "reasons" not in r.state(r.lead)["agreements"][0]  # not while the check is open
+    r.refused(staff, "consent.close", {"agreement": agreement.pk}, "forbidden")
+    outcome = r.do(r.lead, "consent.close", {"agreement": agreement.pk})
+    sent += outcome.events
+    [closed] = events_for(outcome, "facilitators")
+    assert closed["agreement"]["reasons"] == [
+        {"answer": "objection", "reason": "Te weinig tijd", "name": None}
+    ]
+    assert closed["agreement"]["status"] == "proposed"  # an objection is open
+    assert "reasons" not in r.state(staff)["agreements"][0]
+    assert r.state(r.lead)["agreements"][0]["reasons"][0]["reason"] == "Te weinig tijd"
+
+    # No author anywhere: the rows, the messages, the audit log, the log lines.
+    names = [people[0].name, "Gast Pieter", people[0].email]
+    for row in SupportAnswer.objects.filter(agreement=agreement):
+        assert row.author_name == ""
+    everything = json.dumps(
+        [i["event"] for i in sent if not i["audience"].startswith("participant:")]
+    )
+    log = caplog.text + json.dumps(list(AuditEntry.objects.values()), default=str)
+    for name in names:
+        assert name not in everything and name not in log
+
+
+def test_a_named_consent_check_without_reasons_required(group, facilitator, school, people):
+    room = make_room(
+        group, facilitator, school, [phase("consent", anonymous=False, reasons_required=False)]
+    )
+    r = Room_(room, facilitator, people[:1])
+    r.start()
+    r.do(r.lead, "consent.propose", {"text": "Afspraak"})
+    agreement = Agreement.objects.get()
+    r.do(r.p[0], "consent.answer", {"agreement": agreement.pk, "answer": "concern"})
+    outcome = r.do(r.lead, "consent.close", {"agreement": agreement.pk})
+    reasons = events_for(outcome, "facilitators")[0]["agreement"]["reasons"]
+    assert reasons == [{"answer": "concern", "reason": "", "name": people[0].name}]
+    assert Agreement.objects.get().status == "adopted"
+    r.refused(r.lead, "consent.close", {"agreement": agreement.pk}, "closed")
+    other = make_room(group, facilitator, school, [phase("consent")])
+    foreign = Agreement.objects.create(session=other.session, text="x", check_open=True)
+    r.refused(r.p[0], "consent.answer", {"agreement": foreign.pk, "answer": "agree"}, "invalid")
+    r.refused(r.lead, "consent.close", {"agreement": foreign.pk}, "invalid")
+
+
+# --- Capture and review -------------------------------------------------------------------
+
+
+def test_the_facilitator_captures_insights_agreements_and_action_points(
+    group, facilitator, school, people
+):
+    room = make_room(group, facilitator, school, [phase("dialogue")])
+    r = Room_(room, facilitator, [people[0], "Gast"])
+    staff, guest = r.p
+    r.start()
+    r.do(r.lead, "capture.insight", {"text": "Leerlingen willen meer structuur"})
+    outcome = r.do(r.lead, "capture.agreement", {"text": "We starten elke les met een doel"})
+    assert events_for(outcome, "all")[0]["agreement"]["status"] == "adopted"
+    due = (date.today() + timedelta(days=14)).isoformat()
+    outcome = r.do(
+        r.lead,
+        "capture.action",
+        {"text": "Voorbeeldles delen", "owners": [staff.pk, r.lead.pk], "due": due},
+    )
+    action = events_for(outcome, "all")[0]["action"]
+    assert action["owners"] == sorted([people[0].name, facilitator.name]) and action["due"] == due
+    assert ActionPoint.objects.get().owners.count() == 2
+    for payload in (
+        {"text": "x", "owners": [guest.pk]},  # a guest cannot own an action point
+        {"text": "x", "owners": []},
+        {"text": "x", "owners": [10**9]},
+        {"text": "x", "owners": ["1"]},
+        {"text": "x", "owners": [staff.pk], "due": "morgen"},
+        {"text": "x", "owners": [staff.pk], "due": 20270101},
+        {"text": "", "owners": [staff.pk]},
+    ):
+        r.refused(r.lead, "capture.action", payload, "invalid")
+    r.refused(staff, "capture.insight", {"text": "x"}, "forbidden")
+    assert Insight.objects.count() == 1 and ActionPoint.objects.count() == 1
+    captured = r.state(guest)["captured"]
+    assert captured["insights"][0]["text"] == "Leerlingen willen meer structuur"
+    assert captured["actions"][0]["text"] == "Voorbeeldles delen"
+    assert r.state(guest)["agreements"][0]["text"] == "We starten elke les met een doel"
+
+
+def test_waiting_room_reviews_the_open_action_points_of_the_cycle(
+    group, facilitator, school, teacher
+):
+    today = date.today()
+    cycle = Cycle.objects.create(
+        school=school,
+        group=group,
+        title="Begrijpend lezen",
+        goal="Samen leren",
+        period_start=today - timedelta(days=60),
+        period_end=today + timedelta(days=60),
+        start_time="15:30",
+        facilitator=facilitator,
+    )
+    earlier = Session.objects.create(
+        school=school,
+        group=group,
+        cycle=cycle,
+        facilitator=facilitator,
+        title="Eerste",
+        starts_at=timezone.now() - timedelta(days=14),
+    )
+    action_add(
+        session=earlier, by=facilitator, text="Toets nakijken", owners=[teacher], due_date=today
+    )
+    room = make_room(group, facilitator, school, [phase("round")], cycle=cycle)
+    r = Room_(room, facilitator, [teacher])
+    review = r.state(r.p[0])["review"]
+    assert review == [
+        {
+            "id": ActionPoint.objects.get().pk,
+            "text": "Toets nakijken",
+            "owners": [teacher.name],
+            "due": today.isoformat(),
+            "session": "Eerste",
+            "status": "open",
+        }
+    ]
+    assert r.state(projector=True)["review"] == review
+    r.start()
+    assert r.state(r.p[0])["review"] == []
+
+
+# --- Known gaps ---------------------------------------------------------------------------
+
+
+def test_the_facilitator_is_out_of_the_round_and_the_equal_share(
+    group, facilitator, school, people
+):
+    room = make_room(group, facilitator, school, [phase("information"), phase("round")])
+    r = Room_(room, facilitator, people[:3])
+    r.start()
+    r.do(r.lead, "phase.next")
+    r.do(r.lead, "round.start")
+    outcome = r.do(r.lead, "phase.back")
+    outcome = r.do(r.lead, "phase.next")
+    event = events_for(outcome, "all")[0]
+    assert event["kind"] == "phase" and event["speaking"]["order"] == [p.pk for p in r.p]
+    assert r.lead.pk not in event["speaking"]["order"]
+    talk = r.state(r.lead)["talk"]
+    assert talk["equal_share"] == round(1 / 3, 3)
+    assert [p["leads"] for p in r.state(r.p[0])["participants"]] == [True, False, False, False]

@@ -1,0 +1,129 @@
+"""The new interaction kinds over real sockets: what each screen receives (hidden vote
+totals never reach a phone, an anonymous consent answer reaches nobody with a name) and
+what a screen that reconnects gets back."""
+
+import json
+
+import pytest
+from asgiref.sync import async_to_sync
+
+from samenspraak.live.models import Cluster, Room
+from samenspraak.live.tests.test_kinds import make_room, phase
+from samenspraak.live.tests.test_room import _signed_in, action, connect, until  # noqa: F401
+from samenspraak.schools.models import GroupMember
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+async def drain(ws):
+    """Everything the socket has received so far (it stops at the first quiet moment)."""
+    messages = []
+    while not await ws.receive_nothing(timeout=0.3):
+        messages.append(await ws.receive_json_from())
+    return messages
+
+
+def test_hidden_vote_totals_never_reach_a_phone(group, facilitator, school, teacher, support):
+    GroupMember.objects.create(group=group, user=support)
+    room = make_room(
+        group,
+        facilitator,
+        school,
+        [phase("clustering"), phase("dot_voting", dots_per_person=2, reveal_on_command=True)],
+    )
+    theme = Cluster.objects.create(room=room, phase_index=0, title="Rust")
+    target = f"c{theme.pk}"
+
+    async def scenario():
+        console, phone, other, screen = (
+            connect(room, facilitator),
+            connect(room, teacher),
+            connect(room, support),
+            connect(room, facilitator, view="projector"),
+        )
+        for ws in (console, phone, other, screen):
+            assert (await ws.connect())[0]
+        me = (await until(phone, lambda m: m["type"] == "state"))["me"]["id"]
+        await console.send_json_to(action("room.start"))
+        await console.send_json_to(action("phase.next", phase=0))
+        await until(phone, lambda m: m.get("kind") == "phase" and m["index"] == 1)
+        await phone.send_json_to(action("vote.add", {"target": target}, phase=1))
+        await phone.send_json_to(action("vote.add", {"target": target}, phase=1))
+        await phone.send_json_to(action("vote.add", {"target": target}, phase=1))
+        refused = await until(phone, lambda m: m["type"] == "error")
+        assert refused["reason"] == "over_budget" and refused["message"]
+        seen = await until(console, lambda m: m.get("kind") == "votes" and m["placed"] == 2)
+        for ws in (phone, other, screen):
+            for message in await drain(ws):
+                if message.get("kind") == "votes":
+                    assert "totals" not in message, message
+        assert seen.get("totals") == {target: 2} or "totals" in (
+            await until(console, lambda m: m.get("kind") == "votes" and "totals" in m)
+        )
+
+        # The phone reconnects: its own dots and the count, no totals.
+        await phone.disconnect()
+        again = connect(room, teacher)
+        assert (await again.connect())[0]
+        state = await until(again, lambda m: m["type"] == "state")
+        assert state["votes"]["1"]["mine"] == {target: 2} and "totals" not in state["votes"]["1"]
+        assert state["me"]["id"] == me
+
+        await console.send_json_to(action("votes.reveal", phase=1))
+        shown = await until(other, lambda m: m.get("kind") == "votes" and "totals" in m)
+        assert shown["totals"] == {target: 2} and shown["revealed"] is True
+        for ws in (console, again, other, screen):
+            await ws.disconnect()
+
+    async_to_sync(scenario)()
+
+
+def test_an_anonymous_consent_answer_reaches_nobody_with_a_name(
+    group, facilitator, school, teacher, support
+):
+    GroupMember.objects.create(group=group, user=support)
+    room = make_room(group, facilitator, school, [phase("consent", anonymous=True)])
+
+    async def scenario():
+        console, phone, other = (
+            connect(room, facilitator),
+            connect(room, teacher),
+            connect(room, support),
+        )
+        for ws in (console, phone, other):
+            assert (await ws.connect())[0]
+        await console.send_json_to(action("room.start"))
+        await console.send_json_to(action("consent.propose", {"text": "Afspraak A"}, phase=0))
+        proposed = await until(phone, lambda m: m.get("kind") == "agreement")
+        agreement = proposed["agreement"]["id"]
+        assert proposed["agreement"]["open"] and proposed["agreement"]["anonymous"]
+        await phone.send_json_to(
+            action(
+                "consent.answer",
+                {"agreement": agreement, "answer": "concern", "reason": "Planning"},
+                phase=0,
+            )
+        )
+        counted = await until(
+            other,
+            lambda m: m.get("kind") == "agreement" and m["agreement"]["counts"]["concern"],
+        )
+        assert counted["agreement"]["counts"]["concern"] == 1
+        await console.send_json_to(action("consent.close", {"agreement": agreement}, phase=0))
+        closed = await until(
+            console, lambda m: m.get("kind") == "agreement" and "reasons" in m["agreement"]
+        )
+        assert closed["agreement"]["reasons"] == [
+            {"answer": "concern", "reason": "Planning", "name": None}
+        ]
+        received = (await drain(console)) + (await drain(other)) + [counted, closed]
+        received = [m for m in received if m.get("kind") == "agreement"]
+        assert received and teacher.name not in json.dumps(received)
+        for message in await drain(phone):
+            if message.get("kind") == "agreement":
+                assert "reasons" not in message["agreement"]
+        for ws in (console, phone, other):
+            await ws.disconnect()
+
+    async_to_sync(scenario)()
+    assert Room.objects.get(pk=room.pk).seq > 0

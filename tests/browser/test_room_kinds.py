@@ -1,0 +1,362 @@
+"""The live room's other interaction kinds in real browsers: the review of open action
+points while the room waits, themes, dot voting, a card draw, pairs, a consent check and
+capturing on the console; and World Café tables over three rounds with a latecomer.
+Uses the uvicorn server of test_live_room.py with its own seed."""
+
+import json
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+
+import pytest
+from django.urls import reverse
+from playwright.sync_api import expect
+
+from conftest import PASSWORD, require
+from tests.browser.test_live_room import (
+    ROOT,
+    START_WITHIN,
+    Screen,
+    Server,
+    _answers,
+    _free_port,
+    _tail,
+    open_screen,
+    screens,  # noqa: F401  (the fixture)
+    write_note,
+)
+from tests.browser.test_pages_axe import assert_accessible
+
+pytestmark = pytest.mark.browser
+
+SEED = r"""
+import json
+import os
+from datetime import date, timedelta
+
+import django
+
+django.setup()
+
+from django.utils import timezone
+
+from samenspraak.accounts.models import User
+from samenspraak.followup.services import action_add
+from samenspraak.methods.library import sync_library
+from samenspraak.methods.models import Method
+from samenspraak.methods.services import snapshot_take
+from samenspraak.planning.models import Cycle, Session
+from samenspraak.schools.models import Group, GroupMember, Membership, School
+
+password = os.environ["SEED_PASSWORD"]
+sync_library()
+school = School.objects.create(name="Stedelijk Lyceum De Linde")
+
+
+def person(email, name, **roles):
+    user = User.objects.create_user(email=email, name=name, password=password)
+    Membership.objects.create(user=user, school=school, **roles)
+    return user
+
+
+facilitator = person(
+    "gespreksleider@linde.test", "Fatima El Amrani", is_facilitator=True, is_teacher=True
+)
+teachers = [
+    person(f"{first.lower()}@linde.test", f"{first} {last}", is_teacher=True)
+    for first, last in [
+        ("Daan", "de Vries"), ("Sanne", "Bakker"), ("Joris", "Jansen"),
+        ("Eva", "Smit"), ("Noah", "Visser"),
+    ]
+]
+group = Group.objects.create(school=school, name="Sectie Nederlands", kind="section")
+for user in [facilitator, *teachers]:
+    GroupMember.objects.create(group=group, user=user)
+today = date.today()
+cycle = Cycle.objects.create(
+    school=school, group=group, title="Begrijpend lezen", goal="Samen leren",
+    period_start=today - timedelta(days=60), period_end=today + timedelta(days=60),
+    start_time="15:30", facilitator=facilitator,
+)
+earlier = Session.objects.create(
+    school=school, group=group, cycle=cycle, facilitator=facilitator, title="Vorige keer",
+    starts_at=timezone.now() - timedelta(days=14),
+)
+action_add(session=earlier, by=facilitator, text="Leesstrategie uitproberen",
+           owners=[teachers[0]], due_date=today)
+
+
+def phase(kind, title, **settings):
+    return {
+        "position": 1, "kind": kind, "minutes": 10, "settings": settings, "speaking": [],
+        "silent": [], "produces": [], "title_nl": title, "title_en": title,
+        "prompts_nl": "", "prompts_en": "", "guidance_nl": "", "guidance_en": "",
+        "purpose_nl": "", "purpose_en": "",
+    }
+
+
+def session(title, phases, **extra):
+    snapshot = snapshot_take(method=Method.objects.get(slug="check-in-round", school__isnull=True))
+    snapshot.data["phases"] = phases
+    snapshot.save()
+    return Session.objects.create(
+        school=school, group=group, title=title, facilitator=facilitator,
+        starts_at=timezone.now(), duration_minutes=60, method_snapshot=snapshot,
+        created_by=facilitator, **extra,
+    )
+
+
+kinds = session("Alle werkvormen", [
+    phase("writing", "Ideeen opschrijven", anonymous=True, hidden_until_revealed=True, max_items=5),
+    phase("clustering", "Thema's maken"),
+    phase("dot_voting", "Stemmen", dots_per_person=2, reveal_on_command=True),
+    phase("card_draw", "Kaart trekken", cards_per_draw=1),
+    phase("pairs", "In tweetallen", group_size=2, switch_roles=True),
+    phase("consent", "Besluiten", anonymous=True, reasons_required=True),
+], cycle=cycle)
+cafe = session("World Cafe", [
+    phase("information", "Uitleg"),
+    phase("tables", "Aan tafel", table_size=2, rounds=3, hosts_stay=True),
+])
+print(json.dumps({
+    "kinds": kinds.pk,
+    "cafe": cafe.pk,
+    "facilitator": {"email": facilitator.email, "name": facilitator.name},
+    "teachers": [{"email": t.email, "name": t.name} for t in teachers],
+}))
+"""
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory) -> Iterator[Server]:
+    require(
+        subprocess.run([sys.executable, "-c", "import uvicorn"], capture_output=True).returncode
+        == 0,
+        "uvicorn is not installed (pip install -e .)",
+    )
+    folder = tmp_path_factory.mktemp("live-kinds")
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in ("DATABASE_URL", "REDIS_URL", "DJANGO_ALLOW_ASYNC_UNSAFE")
+    }
+    env.update(
+        DJANGO_SETTINGS_MODULE="samenspraak.settings",
+        SAMENSPRAAK_SQLITE_PATH=str(folder / "live.sqlite3"),
+        SAMENSPRAAK_ALLOWED_HOSTS="127.0.0.1,localhost",
+        SAMENSPRAAK_SITE_URL=url,
+        SAMENSPRAAK_MEDIA_ROOT=str(folder / "media"),
+        SEED_PASSWORD=PASSWORD,
+        PYTHONUNBUFFERED="1",
+    )
+    for command in (["manage.py", "migrate", "--no-input"], ["-c", SEED]):
+        done = subprocess.run(
+            [sys.executable, *command], cwd=ROOT, env=env, capture_output=True, text=True
+        )
+        assert done.returncode == 0, f"{command[0]} failed:\n{done.stderr[-3000:]}"
+    data = json.loads(done.stdout.strip().splitlines()[-1])
+    log_path = folder / "uvicorn.log"
+    with log_path.open("w") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "uvicorn", "samenspraak.asgi:application"]
+            + ["--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        deadline = time.monotonic() + START_WITHIN
+        while not _answers(url + reverse("accounts:login")):
+            if process.poll() is not None or time.monotonic() > deadline:
+                require(False, f"uvicorn could not start on port {port}:\n{_tail(log_path)}")
+            time.sleep(0.25)
+        yield Server(url=url, data=data)
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def open_room(browser, server, session_id, people, opened) -> tuple[Screen, Screen, list]:
+    phones = [
+        open_screen(browser, server, person, reverse("live:participant", args=[session_id]), 390)
+        for person in people
+    ]
+    opened.extend(phones)
+    boss = server.data["facilitator"]
+    console = open_screen(browser, server, boss, reverse("live:console", args=[session_id]))
+    projector = open_screen(
+        browser, server, boss, reverse("live:projector", args=[session_id]), width=1600
+    )
+    opened.extend([console, projector])
+    return console, projector, phones
+
+
+def next_phase(console, screens_, title):
+    console.button("phase.next").click()
+    for screen in screens_:
+        expect(screen.page.locator("#live-phase-title")).to_have_text(title)
+
+
+def test_themes_votes_cards_pairs_consent_and_capture(browser, server, screens):  # noqa: F811
+    teachers = server.data["teachers"][:3]
+    console, projector, phones = open_room(browser, server, server.data["kinds"], teachers, screens)
+    everyone = (console, projector, *phones)
+
+    # Waiting: the open action points of the cycle come back on every screen.
+    for screen in everyone:
+        expect(screen.page.locator("#live-review")).to_contain_text("Leesstrategie uitproberen")
+    assert_accessible(phones[0].page, "a phone with the review")
+
+    console.button("room.start").click()
+    write_note(phones[0], "Meer rust")
+    write_note(phones[1], "Meer tijd")
+    write_note(phones[2], "Rust in de gang")
+    expect(console.page.locator("#live-notes-list li")).to_have_count(3)
+
+    # Themes: the facilitator makes them and sorts notes with two selects and a button.
+    next_phase(console, everyone, "Thema's maken")
+    console.button("notes.reveal").click()
+    expect(phones[0].page.locator("#live-notes-list li")).to_have_count(3)
+    for title in ("Rust", "Tijd"):
+        console.page.locator("#live-theme-title").fill(title)
+        console.page.locator("#live-theme-form button[type=submit]").click()
+    expect(projector.page.locator("#live-theme-list > li")).to_have_count(2)
+    for note, theme in (("Meer rust", "Rust"), ("Rust in de gang", "Rust"), ("Meer tijd", "Tijd")):
+        console.page.locator("#live-cluster-note").select_option(label=note)
+        console.page.locator("#live-cluster-theme").select_option(label=theme)
+        console.page.locator("#live-cluster-form button[type=submit]").click()
+        expect(projector.page.locator("#live-theme-list")).to_contain_text(note)
+    expect(phones[1].page.locator("#live-theme-list > li").first).to_contain_text("(2)")
+    expect(phones[1].page.locator("#live-notes")).to_be_hidden()  # all sorted
+    assert_accessible(console.page, "the console sorting notes")
+
+    # Dot voting: two dots each, never more; results only when the facilitator shows them.
+    next_phase(console, everyone, "Stemmen")
+    vote = phones[0].page.locator("#live-vote-list > li")
+    expect(vote).to_have_count(2)
+    add = 'button[data-vote="vote.add"]'
+    vote.filter(has_text="Rust").locator(add).click()
+    expect(vote.filter(has_text="Rust").locator(".live-vote-option__mine")).to_contain_text("1")
+    vote.filter(has_text="Rust").locator(add).click()
+    expect(phones[0].page.locator("#live-dots-left")).to_contain_text("0")
+    expect(vote.filter(has_text="Tijd").locator(add)).to_be_disabled()
+    phones[1].page.locator("#live-vote-list > li", has_text="Tijd").locator(add).click()
+    expect(projector.page.locator("#live-dots-placed")).to_contain_text("3")
+    expect(projector.page.locator("#live-vote-list .live-bar:visible")).to_have_count(0)
+    assert_accessible(phones[0].page, "a phone voting")
+    console.button("votes.reveal").click()
+    expect(projector.page.locator("#live-vote-list > li", has_text="Rust")).to_contain_text("2")
+    expect(phones[2].page.locator("#live-vote-list .live-bar").first).to_be_visible()
+
+    # A card from a deck: everyone sees the same card.
+    next_phase(console, everyone, "Kaart trekken")
+    console.page.locator("#live-draw").click()
+    card = projector.page.locator("#live-card-list .live-card__text")
+    expect(card).to_have_count(1)
+    expect(phones[0].page.locator("#live-card-list .live-card__text")).to_have_text(
+        card.inner_text()
+    )
+
+    # Pairs: three people make one trio; every phone names its partners.
+    next_phase(console, everyone, "In tweetallen")
+    console.button("pairs.form").click()
+    for phone in phones:
+        expect(phone.page.locator("#live-my-group")).to_be_visible()
+    expect(projector.page.locator("#live-group-list li")).to_have_count(1)
+    console.button("pairs.switch").click()
+    assert_accessible(phones[0].page, "a phone in a pair")
+
+    # Consent: a proposal, answers with a reason, counts for the room, reasons on closing.
+    next_phase(console, everyone, "Besluiten")
+    console.page.locator("#live-consent-text").fill("We beginnen elke les met twee minuten stilte.")
+    console.page.locator("#live-consent-form button[type=submit]").click()
+    for phone, answer in zip(phones, ("agree", "agree", "objection"), strict=True):
+        phone.page.locator(f'#live-consent-list input[type=radio][value="{answer}"]').check()
+        if answer == "objection":
+            phone.page.locator("#live-consent-list textarea").fill("Te weinig tijd")
+        phone.page.locator(".live-consent__form button[type=submit]").click()
+        expect(phone.page.locator('#live-consent-list [data-slot="answered"]')).to_be_visible()
+    counts = projector.page.locator('#live-consent-list [data-slot="counts"]')
+    expect(counts).to_contain_text("2")
+    console.page.locator('#live-consent-list [data-slot="close"]').click()
+    reasons = console.page.locator('#live-consent-list [data-slot="reasons"]')
+    expect(reasons).to_contain_text("Te weinig tijd")
+    for name in (t["name"] for t in teachers):
+        expect(reasons).not_to_contain_text(name)
+        expect(projector.page.locator("#live-consent")).not_to_contain_text(name)
+
+    # Capture: an insight and an action point with an owner and a due date.
+    console.page.locator("#live-capture-text").fill("Stilte helpt het begin")
+    console.page.locator("#live-capture form button[type=submit]").click()
+    console.page.locator("#live-capture-kind").select_option("action")
+    console.page.locator("#live-capture-text").fill("Stilte uitproberen in 2B")
+    console.page.locator("#live-capture-owners-list label", has_text=teachers[1]["name"]).click()
+    console.page.locator("#live-capture-due").fill("2027-03-01")
+    console.page.locator("#live-capture form button[type=submit]").click()
+    for phone in phones:
+        captured = phone.page.locator("#live-captured")
+        expect(captured).to_contain_text("Stilte helpt het begin")
+        expect(captured).to_contain_text("Stilte uitproberen in 2B")
+        expect(captured).to_contain_text(teachers[1]["name"])
+    assert_accessible(console.page, "the console with consent and capture")
+    assert_accessible(projector.page, "the projector with consent")
+    assert_accessible(phones[2].page, "a phone after the consent check")
+
+
+def test_world_cafe_three_rounds_and_a_latecomer(browser, server, screens):  # noqa: F811
+    teachers = server.data["teachers"]
+    console, projector, phones = open_room(
+        browser, server, server.data["cafe"], teachers[:4], screens
+    )
+    for host in teachers[:2]:
+        row = console.page.locator("#live-people li", has_text=host["name"])
+        row.locator('button[data-role="table_host"]').click()
+        expect(row.locator('button[data-role="table_host"]')).to_have_attribute(
+            "aria-pressed", "true"
+        )
+    console.button("room.start").click()
+    next_phase(console, (console, projector, *phones), "Aan tafel")
+    console.button("tables.assign").click()
+    for phone in phones:
+        expect(phone.page.locator("#live-my-table")).to_have_attribute("data-round", "1")
+    for host in phones[:2]:
+        expect(host.page.locator("#live-my-table")).to_have_attribute("data-host", "yes")
+    expect(projector.page.locator("#live-table-list li")).to_have_count(2)
+
+    # A note at the table: the tablemate sees it, the other table does not.
+    write_note(phones[0], "Onze tafel: meer samenwerken")
+    expect(console.page.locator("#live-notes-list")).to_contain_text("meer samenwerken")
+    expect(projector.page.locator("#live-notes-list")).to_contain_text("meer samenwerken")
+    seen = [
+        "meer samenwerken" in phone.page.locator("#live-notes").inner_text()
+        if phone.page.locator("#live-notes").is_visible()
+        else False
+        for phone in phones
+    ]
+    assert seen.count(True) == 2, seen
+
+    # A latecomer is seated without moving anyone.
+    before = [phone.page.locator("#live-my-table").get_attribute("data-table") for phone in phones]
+    late = open_screen(
+        browser, server, teachers[4], reverse("live:participant", args=[server.data["cafe"]]), 390
+    )
+    screens.append(late)
+    expect(late.page.locator("#live-my-table")).to_have_attribute("data-round", "1")
+    for phone, table in zip(phones, before, strict=True):
+        expect(phone.page.locator("#live-my-table")).to_have_attribute("data-table", table)
+
+    for number in (2, 3):
+        console.button("tables.next").click()
+        for phone in (*phones, late):
+            expect(phone.page.locator("#live-my-table")).to_have_attribute(
+                "data-round", str(number)
+            )
+    expect(console.button("tables.next")).to_have_count(0)
+    assert_accessible(late.page, "a latecomer's phone at a table")
+    assert_accessible(projector.page, "the projector with the tables")
+    assert_accessible(console.page, "the console with the tables")
