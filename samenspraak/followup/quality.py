@@ -54,7 +54,11 @@ Veiligheid (Edmondson 1999; helemaal mee oneens … helemaal mee eens, 7 punten)
 Suppression (PRODUCT.md, "aggregates hide small groups"): a figure is shown only when it
 covers at least MIN_ANSWERS answers, and every difference between a shown figure and the
 shown figures nested in it covers at least MIN_ANSWERS answers too (or none). See
-`suppress`.
+`suppress`. Over time as well: answers are released in batches of five per stream (a
+session's scans; a group's safety answers in a half-year), so a figure appears at five
+answers and then changes only per five new ones — comparing the page before and after a
+colleague answered tells nothing about that one answer. The batch number stored with an
+answer (`_batch` in `answers`) says only in which group of five it came in.
 """
 
 from __future__ import annotations
@@ -71,8 +75,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from samenspraak.followup.models import Instrument, QualityAnswered, QualityResponse
+from samenspraak.schools.models import Group
 
 MIN_ANSWERS = 5
+BATCH = MIN_ANSWERS  # answers are released in groups of this many (see `released`)
+BATCH_KEY = "_batch"
 
 
 @dataclass(frozen=True)
@@ -342,8 +349,12 @@ def has_answered_safety(user, group, period: str) -> bool:
 
 
 def _store(*, user, group, session, questionnaire: Questionnaire, period: str, answers) -> None:
+    """Register the person and store the answer apart. The answer gets its release batch:
+    the number of earlier answers in its stream divided by BATCH (the group's row is
+    locked meanwhile, so two people answering at once cannot share a place)."""
     try:
         with transaction.atomic():
+            Group.objects.select_for_update().filter(pk=group.pk).first()
             QualityAnswered.objects.create(
                 user=user,
                 group=group,
@@ -351,12 +362,17 @@ def _store(*, user, group, session, questionnaire: Questionnaire, period: str, a
                 instrument=questionnaire.instrument,
                 period=period,
             )
+            earlier = QualityResponse.objects.filter(
+                group=group, session=session, instrument=questionnaire.instrument
+            )
+            if session is None:
+                earlier = earlier.filter(period=period)
             QualityResponse.objects.create(
                 group=group,
                 session=session,
                 instrument=questionnaire.instrument,
                 period=period,
-                answers=answers,
+                answers={**answers, BATCH_KEY: earlier.count() // BATCH},
             )
     except IntegrityError as error:
         raise ValidationError(_("You have already filled this in.")) from error
@@ -405,6 +421,7 @@ class Aggregate:
     total: float = 0.0
     children: list[Aggregate] = field(default_factory=list)
     shown: bool = False
+    pending: int = 0  # answers not released yet (never shown, not even as a number)
 
     def add(self, scores: Mapping[str, float], score: float) -> None:
         self.count += 1
@@ -467,15 +484,33 @@ class GroupResults:
         return any(a.shown for a in self.scan_periods + self.safety_periods)
 
 
+def batch_of(answers: Mapping) -> int:
+    """The release batch stored with an answer (see `_store`); answers stored without one
+    form batch 0 together."""
+    value = answers.get(BATCH_KEY)
+    return value if isinstance(value, int) and not isinstance(value, bool) else 0
+
+
+def released(rows: list[tuple]) -> list[tuple]:
+    """The answers of one stream (a session's scans, or a group's safety answers in one
+    half-year) that may be counted: those in batches of at least BATCH answers. So a
+    figure appears at five answers and then changes only per five new ones: comparing
+    today's figure with yesterday's never isolates fewer than five answers."""
+    sizes: dict[int, int] = defaultdict(int)
+    for row in rows:
+        sizes[row[-1]] += 1
+    return [row for row in rows if sizes[row[-1]] >= BATCH]
+
+
 def results_from_rows(rows: Iterable[tuple], session_labels: Mapping[int, str]) -> GroupResults:
     """Aggregates from (session_id, instrument, period, answers) rows of one group.
 
     The tree per instrument: period → sessions (scan), period (safety). Aggregates of
     different periods are disjoint and no figure spans periods, so the suppression of one
-    period's tree is enough. Nothing is shown across groups either."""
-    scan: dict[str, Aggregate] = {}
-    scan_sessions: dict[tuple[str, int], Aggregate] = {}
-    safety: dict[str, Aggregate] = {}
+    period's tree is enough. Nothing is shown across groups either. Only released
+    answers count (`released`); scans of a deleted session count nowhere (their release
+    state can no longer be told), so deleting a session takes whole batches away."""
+    streams: dict[tuple, list[tuple]] = defaultdict(list)
     for session_id, instrument, period, answers in rows:
         questionnaire = QUESTIONNAIRES.get(instrument)
         if questionnaire is None or not isinstance(answers, dict):
@@ -483,21 +518,32 @@ def results_from_rows(rows: Iterable[tuple], session_labels: Mapping[int, str]) 
         scores = scored(questionnaire, answers)
         if len(scores) != len(questionnaire.items):
             continue  # incomplete or tampered with: counted nowhere
+        if instrument == Instrument.SCAN and session_id is None:
+            continue
         score = sum(scores.values()) / len(scores)
+        key = (instrument, period, session_id if instrument == Instrument.SCAN else None)
+        streams[key].append((scores, score, batch_of(answers)))
+
+    scan: dict[str, Aggregate] = {}
+    safety: dict[str, Aggregate] = {}
+    for (instrument, period, session_id), stream in sorted(
+        streams.items(), key=lambda item: (item[0][0], item[0][1], item[0][2] or 0)
+    ):
         if instrument == Instrument.SCAN:
             parent = scan.setdefault(period, Aggregate(period, period_label(period)))
-            parent.add(scores, score)
-            if session_id is not None:
-                child = scan_sessions.get((period, session_id))
-                if child is None:
-                    child = Aggregate(
-                        f"session-{session_id}", session_labels.get(session_id, str(session_id))
-                    )
-                    scan_sessions[(period, session_id)] = child
-                    parent.children.append(child)
-                child.add(scores, score)
+            child = Aggregate(
+                f"session-{session_id}", session_labels.get(session_id, str(session_id))
+            )
+            parent.children.append(child)
+            targets = (parent, child)
         else:
-            safety.setdefault(period, Aggregate(period, period_label(period))).add(scores, score)
+            targets = (safety.setdefault(period, Aggregate(period, period_label(period))),)
+        counted = released(stream)
+        for scores, score, _batch in counted:
+            for target in targets:
+                target.add(scores, score)
+        for target in targets:
+            target.pending += len(stream) - len(counted)
     for parent in scan.values():
         suppress(parent)
     for aggregate in safety.values():

@@ -220,7 +220,7 @@ def dashboard(school: School) -> Dashboard:
                 aggregates = {a.key: a for a in source}
             for period in periods:
                 aggregate = aggregates.get(period)
-                if aggregate is None or not aggregate.count:
+                if aggregate is None or not (aggregate.count or aggregate.pending):
                     cells.append(QualityCell())
                 elif not aggregate.shown:
                     cells.append(QualityCell(hidden=True))

@@ -21,7 +21,7 @@ from samenspraak.followup.models import (
     Instrument,
     QualityResponse,
 )
-from samenspraak.followup.quality import SAFETY, SCAN, period_of
+from samenspraak.followup.quality import BATCH, BATCH_KEY, SAFETY, SCAN, period_of
 from samenspraak.live.models import Participant, Room, RoomStatus
 from samenspraak.planning.models import Cycle, Session, SessionStatus
 from samenspraak.schools.models import Ambition, Group, GroupMember, Membership, School
@@ -166,28 +166,28 @@ def seed_school(
 
     responses = []
     for session in held:
-        for _person in members[session.group_id]:
-            if rng.random() < 0.7:
-                responses.append(
-                    QualityResponse(
-                        group_id=session.group_id,
-                        session=session,
-                        instrument=Instrument.SCAN,
-                        period=period_of(timezone.localtime(session.starts_at).date()),
-                        answers=_answers(rng, SCAN),
-                    )
+        answered = [p for p in members[session.group_id] if rng.random() < 0.7]
+        for place, _person in enumerate(answered):
+            responses.append(
+                QualityResponse(
+                    group_id=session.group_id,
+                    session=session,
+                    instrument=Instrument.SCAN,
+                    period=period_of(timezone.localtime(session.starts_at).date()),
+                    answers=_answers(rng, SCAN) | {BATCH_KEY: place // BATCH},
                 )
+            )
     for group in group_objects:
         for period in {period_of(timezone.localtime(s.starts_at).date()) for s in held}:
-            for _person in members[group.pk]:
-                if rng.random() < 0.6:
-                    responses.append(
-                        QualityResponse(
-                            group=group,
-                            instrument=Instrument.SAFETY,
-                            period=period,
-                            answers=_answers(rng, SAFETY),
-                        )
+            answered = [p for p in members[group.pk] if rng.random() < 0.6]
+            for place, _person in enumerate(answered):
+                responses.append(
+                    QualityResponse(
+                        group=group,
+                        instrument=Instrument.SAFETY,
+                        period=period,
+                        answers=_answers(rng, SAFETY) | {BATCH_KEY: place // BATCH},
                     )
+                )
     QualityResponse.objects.bulk_create(responses, batch_size=1000)
     return Seeded(school=school, leader=leader, groups=group_objects, sessions=len(session_objects))

@@ -156,7 +156,7 @@ def test_a_participant_answers_once_anonymously(client, teacher, session):
     response = answer(client, teacher, session)
     assert response.status_code == 302
     response_row = QualityResponse.objects.get()
-    assert response_row.answers == {key: 4 for key in ALL_FOUR}
+    assert response_row.answers == {key: 4 for key in ALL_FOUR} | {"_batch": 0}
     assert response_row.session == session and response_row.group == session.group
     assert not any(f.name in {"author", "user", "created_at"} for f in QualityResponse._meta.fields)
     assert QualityAnswered.objects.filter(user=teacher, session=session).count() == 1
@@ -207,9 +207,10 @@ def test_a_forged_repeated_field_is_refused(client, teacher, session):
 
 
 def test_extra_fields_are_ignored(client, teacher, session):
-    answer(client, teacher, session, {**ALL_FOUR, "user": "1", "period": "1999-2000/1"})
+    forged = {"user": "1", "period": "1999-2000/1", "_batch": "99"}
+    answer(client, teacher, session, {**ALL_FOUR, **forged})
     row = QualityResponse.objects.get()
-    assert set(row.answers) == set(ALL_FOUR)
+    assert set(row.answers) == set(ALL_FOUR) | {"_batch"} and row.answers["_batch"] == 0
     assert row.period == quality.period_of(timezone.localtime(session.starts_at).date())
 
 
@@ -297,32 +298,49 @@ def test_four_answers_show_nothing_five_show_the_trend(
         answer(client, person, session, {**ALL_FOUR, "equality": "2"})
     client.force_login(teacher)
     page = client.get(url).content.decode()
-    assert "<svg" not in page and "Hidden" in page
+    assert 'class="chart"' not in page and "Hidden" in page
     answer(client, colleagues[4], session, {**ALL_FOUR, "equality": "2"})
     client.force_login(leader)
     page = client.get(url).content.decode()
-    assert "<svg" in page and "Hidden" not in page
+    assert 'class="chart"' in page and "Hidden" not in page
     assert "3,85" in page or "3.85" in page  # (12 × 4 + 2) / 13 per person
 
 
-def test_a_session_is_hidden_when_the_half_year_total_would_reveal_it(
-    client, group, facilitator, colleagues, teacher
-):
-    first = make_session(group, facilitator, days_ago=2, title="Eerste")
-    second = make_session(group, facilitator, days_ago=1, title="Tweede")
-    people = [teacher, facilitator, *colleagues]  # 8 people
+def test_a_figure_changes_only_per_five_new_answers(client, group, facilitator, school, teacher):
+    """Comparing the page before and after one colleague answered must tell nothing: the
+    sixth to ninth answers wait until the tenth releases them together."""
+    session = make_session(group, facilitator)
+    people = []
+    for n in range(10):
+        person = make_person(school, f"p{n}@linde.test", f"Persoon {n}", is_teacher=True)
+        GroupMember.objects.create(group=group, user=person)
+        people.append(person)
     for person in people[:5]:
-        answer(client, person, first)
-    for person in people[5:7]:
-        answer(client, person, second)
-    if quality.period_of(timezone.localtime(first.starts_at).date()) != quality.period_of(
-        timezone.localtime(second.starts_at).date()
-    ):
-        pytest.skip("the two sessions fall in different half-years today")
-    results = quality.group_results(group)
+        answer(client, person, session)  # all 4
+    first = quality.group_results(group).scan_periods[0]
+    assert first.shown and first.count == 5 and first.mean == pytest.approx(4)
+    answer(client, people[5], session, {key: "1" for key in ALL_FOUR})
+    after_one = quality.group_results(group).scan_periods[0]
+    assert after_one.count == 5 and after_one.mean == pytest.approx(4)
+    assert after_one.children[0].mean == pytest.approx(4)
+    for person in people[6:10]:
+        answer(client, person, session)
+    after_five = quality.group_results(group).scan_periods[0]
+    assert after_five.count == 10 and after_five.mean == pytest.approx((9 * 4 + 1) / 10)
+    batches = sorted(r.answers["_batch"] for r in QualityResponse.objects.all())
+    assert batches == [0] * 5 + [1] * 5
+
+
+def test_stored_batches_of_fewer_than_five_stay_hidden_and_deleted_sessions_count_nowhere():
+    full = {item.key: 3 for item in quality.SCAN.items}
+    rows = [(1, "scan", "2026-2027/1", full | {"_batch": 0})] * 5
+    rows += [(1, "scan", "2026-2027/1", full | {"_batch": 1})] * 4
+    rows += [(None, "scan", "2026-2027/1", full)] * 3  # a deleted session's answers
+    rows += [(2, "scan", "2026-2027/1", full)] * 6  # stored before batches: one batch
+    results = quality.results_from_rows(rows, {})
     (period,) = results.scan_periods
-    assert period.shown and period.count == 7
-    assert not any(child.shown for child in period.children)
+    assert period.count == 11 and period.shown
+    assert [(c.count, c.pending, c.shown) for c in period.children] == [(5, 4, True), (6, 0, True)]
 
 
 def test_results_are_for_members_and_planners(client, personas, session, group):
