@@ -58,6 +58,17 @@ def worker(args) -> None:
         name="Big", staff=args.staff, groups=args.groups, sessions=args.sessions, email_prefix="b"
     )
     seed_s = time.perf_counter() - started
+    from samenspraak.followup.models import ActionPoint, QualityResponse
+    from samenspraak.live.models import Participant
+    from samenspraak.planning.models import Session
+
+    seeded_rows = {
+        "sessions": Session.objects.filter(school=big.school).count(),
+        "held": Session.objects.filter(school=big.school, status="held").count(),
+        "seats": Participant.objects.filter(room__session__school=big.school).count(),
+        "action points": ActionPoint.objects.filter(session__school=big.school).count(),
+        "quality answers": QualityResponse.objects.filter(group__school=big.school).count(),
+    }
 
     def portfolio_name():
         def walk(resolver, namespace=""):
@@ -107,7 +118,13 @@ def worker(args) -> None:
             member,
         )
 
-    results = {"migrate_s": migrate_s, "seed_s": seed_s, "pages": {}, "skipped": []}
+    results = {
+        "migrate_s": migrate_s,
+        "seed_s": seed_s,
+        "rows": seeded_rows,
+        "pages": {},
+        "skipped": [],
+    }
     if not portfolio:
         results["skipped"].append("portfolio (no URL named *portfolio* with a group_id)")
     for page, (make_url, who) in pages.items():
@@ -197,6 +214,7 @@ def report(backend: str, result: dict, args) -> bool:
         f"\n{backend}: {args.staff} staff, {args.groups} groups, {args.sessions} sessions "
         f"(migrate {result['migrate_s']:.1f} s, seed {result['seed_s']:.1f} s)"
     )
+    print("big school: " + ", ".join(f"{n} {what}" for what, n in result["rows"].items()))
     print(
         f"{'page':<12} {'school':<6} {'status':>6} {'queries':>7} "
         f"{'median ms':>10} {'max ms':>8} {'kB':>6}"
