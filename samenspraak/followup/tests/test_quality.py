@@ -356,3 +356,19 @@ def test_results_are_for_members_and_planners(client, personas, session, group):
     ]:
         client.force_login(personas[persona])
         assert client.get(url).status_code == status, persona
+
+
+def test_the_session_and_group_pages_link_to_the_check(client, teacher, leader, session, group):
+    scan = reverse("quality:scan", args=[session.pk])
+    results = reverse("quality:results", args=[group.pk])
+    client.force_login(teacher)
+    assert (
+        scan in client.get(reverse("planning:session_detail", args=[session.pk])).content.decode()
+    )
+    assert results in client.get(reverse("schools:group_detail", args=[group.pk])).content.decode()
+    client.force_login(leader)  # a planner, not a participant: no form to fill in
+    assert (
+        scan
+        not in client.get(reverse("planning:session_detail", args=[session.pk])).content.decode()
+    )
+    assert results in client.get(reverse("schools:group_detail", args=[group.pk])).content.decode()
