@@ -41,6 +41,10 @@ Scan — dialoog of discussie (links de discussiepool, rechts de dialoogpool):
   understanding: "Gericht op winnen" ↔ "Gericht op begrip, verdieping, verrijking"
   listening:  "Selectief luisteren" ↔ "Aandachtig luisteren"
 
+Schaalpunten (context "agreement scale"): helemaal mee oneens, mee oneens, enigszins mee
+oneens, neutraal, enigszins mee eens, mee eens, helemaal mee eens (5 punten: zonder de
+twee "enigszins").
+
 Veiligheid (Edmondson 1999; helemaal mee oneens … helemaal mee eens, 7 punten):
   s1 (R) "Als je in dit team een fout maakt, wordt het je vaak kwalijk genomen."
   s2     "Leden van dit team kunnen problemen en lastige kwesties aankaarten."
@@ -72,7 +76,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from samenspraak.followup.models import Instrument, QualityAnswered, QualityResponse
 from samenspraak.schools.models import Group
@@ -112,20 +116,20 @@ class Questionnaire:
 
 
 AGREE_5 = (
-    gettext_lazy("strongly disagree"),
-    gettext_lazy("disagree"),
-    gettext_lazy("neither agree nor disagree"),
-    gettext_lazy("agree"),
-    gettext_lazy("strongly agree"),
+    pgettext_lazy("agreement scale", "strongly disagree"),
+    pgettext_lazy("agreement scale", "disagree"),
+    pgettext_lazy("agreement scale", "neither agree nor disagree"),
+    pgettext_lazy("agreement scale", "agree"),
+    pgettext_lazy("agreement scale", "strongly agree"),
 )
 AGREE_7 = (
-    gettext_lazy("strongly disagree"),
-    gettext_lazy("disagree"),
-    gettext_lazy("somewhat disagree"),
-    gettext_lazy("neither agree nor disagree"),
-    gettext_lazy("somewhat agree"),
-    gettext_lazy("agree"),
-    gettext_lazy("strongly agree"),
+    pgettext_lazy("agreement scale", "strongly disagree"),
+    pgettext_lazy("agreement scale", "disagree"),
+    pgettext_lazy("agreement scale", "somewhat disagree"),
+    pgettext_lazy("agreement scale", "neither agree nor disagree"),
+    pgettext_lazy("agreement scale", "somewhat agree"),
+    pgettext_lazy("agreement scale", "agree"),
+    pgettext_lazy("agreement scale", "strongly agree"),
 )
 
 SCAN = Questionnaire(
