@@ -79,6 +79,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from samenspraak.followup.models import Instrument, QualityAnswered, QualityResponse
+from samenspraak.followup.registers import register_answer
 from samenspraak.schools.models import Group
 
 MIN_ANSWERS = 5
@@ -359,12 +360,13 @@ def _store(*, user, group, session, questionnaire: Questionnaire, period: str, a
     try:
         with transaction.atomic():
             Group.objects.select_for_update().filter(pk=group.pk).first()
-            QualityAnswered.objects.create(
-                user=user,
-                group=group,
-                session=session,
-                instrument=questionnaire.instrument,
-                period=period,
+            scope = {"group": group, "session": session, "instrument": questionnaire.instrument}
+            if session is None:
+                scope["period"] = period
+            register_answer(
+                QualityAnswered,
+                scope=scope,
+                person={"user": user} if session is None else {"user": user, "period": period},
             )
             earlier = QualityResponse.objects.filter(
                 group=group, session=session, instrument=questionnaire.instrument

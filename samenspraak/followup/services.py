@@ -32,6 +32,7 @@ from samenspraak.followup.models import (
     SupportAnswer,
     SupportGiven,
 )
+from samenspraak.followup.registers import register_answer
 from samenspraak.planning.models import Session, SessionStatus
 
 MAX_TEXT = 1000
@@ -93,7 +94,7 @@ def support_give(
         reason = reason[:MAX_TEXT]
     try:
         with transaction.atomic():
-            SupportGiven.objects.create(agreement=agreement, voter=voter)
+            register_answer(SupportGiven, scope={"agreement": agreement}, person={"voter": voter})
             return SupportAnswer.objects.create(
                 agreement=agreement,
                 answer=answer,
@@ -350,7 +351,7 @@ def feedback_give(*, session: Session, user: User, answers: dict[str, str]) -> F
         raise ValidationError(_("Write an answer to at least one question."))
     try:
         with transaction.atomic():
-            FeedbackGiven.objects.create(session=session, user=user)
+            register_answer(FeedbackGiven, scope={"session": session}, person={"user": user})
             return Feedback.objects.create(
                 session=session, author=None if session.feedback_anonymous else user, **texts
             )

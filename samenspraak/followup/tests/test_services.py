@@ -185,3 +185,31 @@ def test_action_status_rules(group, facilitator, teacher):
     services.action_set_status(action=action, by=teacher, status="dropped", reason="Niet nodig")
     action.refresh_from_db()
     assert action.done_at is None and action.dropped_reason == "Niet nodig"
+
+
+def test_registers_do_not_keep_the_order_of_answering(group, facilitator, teacher, support):
+    """The n-th register row must not sit next to the n-th anonymous answer."""
+    from samenspraak.followup.models import Feedback, FeedbackGiven, SupportGiven
+
+    session = make_session(group, facilitator)
+    session.feedback_anonymous = True
+    session.save()
+    first, second = sorted([teacher, support, facilitator], key=lambda u: u.pk, reverse=True)[:2]
+    for person in (first, second):  # the higher id answers first
+        services.feedback_give(
+            session=session, user=person, answers={"went_well": f"goed {person.pk}"}
+        )
+    register = list(FeedbackGiven.objects.order_by("pk").values_list("user_id", flat=True))
+    assert register == sorted(register) == sorted([first.pk, second.pk])
+    assert all(f.author_id is None for f in Feedback.objects.all())
+
+    agreement = services.agreement_propose(
+        session=session, by=facilitator, text="Afspraak", anonymous=True
+    )
+    for voter in ("user:9", "user:10", "user:1"):
+        services.support_give(agreement=agreement, voter=voter, name="X", answer="agree")
+    voters = list(SupportGiven.objects.order_by("pk").values_list("voter", flat=True))
+    assert voters == sorted(voters)
+    with pytest.raises(ValidationError):  # still once each
+        services.support_give(agreement=agreement, voter="user:10", name="X", answer="agree")
+    assert SupportGiven.objects.count() == 3
