@@ -380,18 +380,27 @@ class Screen:
                 f"errors {self.errors}"
             ) from None
 
-    async def act(self, action: str, payload=None, phase=None, action_id=None) -> dict:
-        """Send an action and wait for its ack (an error fails the test)."""
+    async def attempt(self, action: str, payload=None, phase=None, action_id=None) -> dict:
+        """Send an action; its answer: the ack, or the error that refused it."""
         action_id = action_id or str(uuid.uuid4())
         self.acks.pop(action_id, None)  # a replay: wait for its own answer
+        self.errors = [e for e in self.errors if e.get("id") != action_id]
         message = {"type": "action", "id": action_id, "action": action, "payload": payload or {}}
         message["phase"] = phase
         await self.ws.send(json.dumps(message))
-        await self.until(
-            lambda: action_id in self.acks or any(e["id"] == action_id for e in self.errors)
-        )
-        assert action_id in self.acks, f"{self.name}: {action} refused: {self.errors}"
-        return self.acks[action_id]
+
+        def answer():
+            refused = [e for e in self.errors if e.get("id") == action_id]
+            return self.acks.get(action_id) or (refused[0] if refused else None)
+
+        await self.until(lambda: answer() is not None)
+        return answer()
+
+    async def act(self, action: str, payload=None, phase=None, action_id=None) -> dict:
+        """Send an action and wait for its ack (a refusal fails the test)."""
+        answer = await self.attempt(action, payload, phase, action_id)
+        assert answer["type"] == "ack", f"{self.name}: {action} refused: {answer}"
+        return answer
 
     async def close(self) -> None:
         await self.ws.close()

@@ -1,3 +1,4 @@
+import asyncio
 import json
 import logging
 import time
@@ -18,6 +19,7 @@ CLOSE_UNAUTHENTICATED = 4401
 CLOSE_ACCESS_REVOKED = 4403
 CLOSE_NOT_FOUND = 4404
 MAX_MESSAGE = 8 * 1024
+REORDER_WAIT = 0.5  # seconds an event may wait for the events before it (see deliver())
 log = logging.getLogger(__name__)
 
 
@@ -109,6 +111,7 @@ class RoomConsumer(PersonalConsumer):
             await self.close(code=CLOSE_NOT_FOUND)
             return
         self.bucket = TokenBucket()
+        self.delivered, self.held, self.release = -1, {}, None
         self.joined = [room_group(self.room_id)]
         if user is not None and user.is_authenticated:
             self.joined.append(user_group(user.pk))
@@ -125,6 +128,12 @@ class RoomConsumer(PersonalConsumer):
                 )
             )
         await self.send_state()
+
+    async def disconnect(self, code: int) -> None:
+        if getattr(self, "release", None) is not None:
+            self.release.cancel()
+            self.release = None
+        await super().disconnect(code)
 
     async def announce(self, outcome) -> None:
         for item in outcome.events:
@@ -145,7 +154,45 @@ class RoomConsumer(PersonalConsumer):
                     projector=self.projector,
                 )
 
-        await self.send_json(await database_sync_to_async(build)())
+        state = await database_sync_to_async(build)()
+        await self.send_json(state)
+        # What the state holds needs no event any more; what comes after it may follow.
+        self.delivered = state["seq"]
+        self.held = {seq: events for seq, events in self.held.items() if seq > self.delivered}
+        await self.deliver_held()
+
+    async def deliver(self, event: dict) -> None:
+        """Send events to this screen in seq order. Events reach a process in the order
+        their group messages arrive, which across processes (and for the sender's own
+        copy, sent straight back) is not always the order of their seqs. An event that
+        comes early waits here, at most REORDER_WAIT seconds, for the ones before it;
+        then everything held goes out anyway and the screen asks for the state."""
+        seq = event.get("seq")
+        if seq is not None and seq < self.delivered:
+            return  # the screen is past it (a late second copy): clients ignore such events
+        if seq is None or seq <= self.delivered + 1:
+            await self.send_json({"type": "event", **event})
+            if seq is not None and seq > self.delivered:
+                self.delivered = seq
+                await self.deliver_held()
+            return
+        self.held.setdefault(seq, []).append(event)
+        if self.release is None:
+            self.release = asyncio.get_running_loop().call_later(
+                REORDER_WAIT, lambda: asyncio.ensure_future(self.deliver_held(force=True))
+            )
+
+    async def deliver_held(self, force: bool = False) -> None:
+        while self.held:
+            seq = min(self.held)
+            if seq > self.delivered + 1 and not force:
+                return
+            for event in self.held.pop(seq):
+                await self.send_json({"type": "event", **event})
+            self.delivered = seq
+        if self.release is not None:
+            self.release.cancel()
+            self.release = None
 
     async def receive(self, text_data=None, bytes_data=None, **kwargs) -> None:
         if text_data is None or len(text_data) > MAX_MESSAGE:
@@ -225,7 +272,7 @@ class RoomConsumer(PersonalConsumer):
         # room group (which every other socket would receive and discard).
         for item in outcome.events:
             if item["audience"] == f"participant:{self.participant.pk}":
-                await self.send_json({"type": "event", **item["event"]})
+                await self.deliver(item["event"])
                 continue
             await self.channel_layer.group_send(
                 room_group(self.room_id),
@@ -245,4 +292,4 @@ class RoomConsumer(PersonalConsumer):
             self.projector or audience != f"participant:{self.participant.pk}"
         ):
             return
-        await self.send_json({"type": "event", **message["event"]})
+        await self.deliver(message["event"])

@@ -499,11 +499,9 @@ def apply(
             payload = {**payload, "note_id": note_id(room_id, actor.pk, client_id)}
             if Contribution.objects.filter(pk=payload["note_id"]).exists():
                 return Outcome(seq=room.seq, replayed=True)  # nothing else is kept
-        if (
-            phase is not None
-            and phase != room.phase_index
-            and kind not in ("phase.back", "phase.next")
-        ):
+        # Also for "next" and "back": a second "next" meant for the same phase (two tabs,
+        # a double tap) must not skip the phase after it.
+        if phase is not None and phase != room.phase_index:
             raise Refused(
                 "stale_phase", _("The session has moved on; your screen is being updated.")
             )
