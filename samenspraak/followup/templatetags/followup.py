@@ -4,7 +4,14 @@ planning and core need to know nothing about agreements or action points."""
 from django import template
 
 from samenspraak.followup import services
-from samenspraak.followup.models import ActionPoint, ActionStatus, Reflection
+from samenspraak.followup.models import (
+    ActionPoint,
+    ActionStatus,
+    Reflection,
+    Report,
+    ReportStatus,
+)
+from samenspraak.followup.report_views import can_edit_report
 from samenspraak.planning.access import is_participant
 from samenspraak.schools.access import active_memberships
 
@@ -17,8 +24,11 @@ def session_followup(context, session):
     cycle (the Check of PDCA), and the ways to what this session leaves behind."""
     user = context["request"].user
     takes_part = is_participant(user, session)
+    published = Report.objects.filter(session=session, status=ReportStatus.PUBLISHED).exists()
     return {
         "session": session,
+        "report_link": published or can_edit_report(user, session),
+        "report_published": published,
         "review": list(services.actions_to_review(session)),
         "takes_part": takes_part,
         "own_reflections": list(
