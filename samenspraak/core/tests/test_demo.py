@@ -192,3 +192,34 @@ def test_demo_sessions_leave_agreements_and_action_points_that_come_back(demo_sc
         .first()
     )
     assert any(docent in a.owners.all() for a in actions_to_review(upcoming))
+
+
+def test_demo_shows_the_whole_loop_to_the_teacher(demo_school, client):
+    """Published reports the teacher can download as PDF and DOCX, and a quality trend."""
+    from io import BytesIO
+
+    from django.urls import reverse
+    from docx import Document
+
+    from conftest import pdf_available
+    from samenspraak.followup import quality
+    from samenspraak.followup.models import Report, ReportStatus
+
+    load_demo()  # still idempotent with reports, feedback and quality answers
+    docent = User.objects.get(email="docent@demo.test")
+    report = Report.objects.filter(
+        status=ReportStatus.PUBLISHED, session__group__members=docent
+    ).first()
+    assert report is not None
+    client.force_login(docent)
+    page = client.get(reverse("reports:report_detail", args=[report.session_id]))
+    assert page.status_code == 200
+    response = client.get(reverse("reports:report_docx", args=[report.session_id]))
+    assert response.status_code == 200
+    text = "\n".join(p.text for p in Document(BytesIO(response.content)).paragraphs)
+    assert "Elke les Nederlands begint met een leesdoel" in text or "hardop" in text.lower()
+    if pdf_available():
+        response = client.get(reverse("reports:report_pdf", args=[report.session_id]))
+        assert response.status_code == 200 and response.content.startswith(b"%PDF")
+    results = quality.group_results(report.session.group)
+    assert results.any_shown

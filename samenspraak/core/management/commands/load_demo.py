@@ -423,6 +423,38 @@ def ensure_outcomes(school: School) -> None:
                 )
                 if done:
                     followup.action_set_status(action=action, by=owner, status="done")
+            ensure_held_session_extras(session, number)
+
+
+FEEDBACK = (
+    {"went_well": "Iedereen kwam aan het woord.", "take_away": "Leesdoel vooraf noemen."},
+    {"went_well": "Concrete voorbeelden uit de klas.", "could_be_better": "Strakkere tijd."},
+    {"could_be_better": "Meer tijd voor de afspraken.", "take_away": "Hardop voordenken."},
+)
+
+
+def ensure_held_session_extras(session: Session, number: int) -> None:
+    """A published report, 3xW feedback and enough dialogue-quality checks to show a
+    trend (the scores rise a little from session to session)."""
+    from samenspraak.followup import quality, report
+    from samenspraak.followup import services as followup
+    from samenspraak.followup.models import ReportStatus
+
+    members = list(session.group.members.order_by("email"))
+    for person, answers in zip(members, FEEDBACK, strict=False):
+        followup.feedback_give(session=session, user=person, answers=answers)
+    for index, person in enumerate(members[:7]):
+        score = min(5, 3 + number + (index % 2))  # 3-4 first, 4-5 later
+        data = {
+            key: str(score if key != "listening" else max(1, score - 1))
+            for key in quality.SCAN.keys
+        }
+        quality.answer_scan(user=person, session=session, data=data)
+    draft = report.draft_for(session)
+    draft.status = ReportStatus.PUBLISHED  # published without mail: this is seeding
+    draft.published_at = session.starts_at + timedelta(days=1)
+    draft.edited_by = session.facilitator
+    draft.save()
 
 
 class Command(BaseCommand):
