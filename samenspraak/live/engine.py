@@ -357,7 +357,7 @@ def _table_note(room: Room, actor: Participant, phase: dict, text: str, now) -> 
         table_round=seat[1],
     )
     note.author = actor
-    public = note_payload(note)
+    public = {"kind": "note", **note_payload(note)}
     events = [_only(actor, public | {"yours": True})]
     if room.phase_index in room.revealed:
         return [*events, _all(public)]

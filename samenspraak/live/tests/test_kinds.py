@@ -368,6 +368,9 @@ def test_world_cafe_tables_rounds_latecomer_and_table_notes(group, facilitator, 
     assert f"participant:{away.pk}" not in audiences
     assert {"facilitators", "projector", "all"} <= audiences
     assert events_for(outcome, "all")[0]["kind"] == "note_count"
+    for pk in table:
+        assert events_for(outcome, f"participant:{pk}")[0]["kind"] == "note"
+    assert events_for(outcome, "projector")[0]["text"] == "Wat ons opviel"
     note = Contribution.objects.get(room=room)
     assert (note.table, note.table_round) == (schedule[0].index(table), 0)
     assert [n["text"] for n in r.state(writer)["notes"]] == ["Wat ons opviel"]
