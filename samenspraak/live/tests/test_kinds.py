@@ -585,3 +585,24 @@ def test_the_facilitator_is_out_of_the_round_and_the_equal_share(
     talk = r.state(r.lead)["talk"]
     assert talk["equal_share"] == round(1 / 3, 3)
     assert [p["leads"] for p in r.state(r.p[0])["participants"]] == [True, False, False, False]
+
+
+def test_after_a_round_the_facilitator_adds_the_options_to_vote_on(
+    group, facilitator, school, people
+):
+    room = make_room(
+        group, facilitator, school, [phase("round"), phase("dot_voting", dots_per_person=1)]
+    )
+    r = Room_(room, facilitator, people[:2])
+    r.start(1)
+    assert r.state(r.p[0])["votes"]["1"]["placed"] == 0
+    r.refused(r.p[0], "vote.add", {"target": "c1"}, "invalid")  # nothing to vote on yet
+    r.do(r.lead, "cluster.create", {"title": "Casus van Anna"})
+    r.do(r.lead, "cluster.create", {"title": "Casus van Bram"})
+    anna = Cluster.objects.get(title="Casus van Anna")
+    r.do(r.p[0], "vote.add", {"target": f"c{anna.pk}"})
+    r.refused(r.lead, "cluster.remove", {"cluster": anna.pk}, "has_votes")
+    bram = Cluster.objects.get(title="Casus van Bram")
+    r.do(r.lead, "cluster.rename", {"cluster": bram.pk, "title": "Casus van Bram (2b)"})
+    r.do(r.lead, "cluster.remove", {"cluster": bram.pk})
+    assert list(Cluster.objects.values_list("title", flat=True)) == ["Casus van Anna"]

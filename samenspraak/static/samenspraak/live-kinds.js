@@ -264,6 +264,11 @@ window.SamenspraakLiveKinds = (api) => {
     show($("live-vote-hidden"), !totals);
     const options = voteOptions(index);
     show($("live-vote-empty"), options.length === 0);
+    // The console may add options (themes) when there are none, or only themes so far.
+    show(
+      $("live-option-form"),
+      console_ && !votes.revealed && options.every((option) => option.target.startsWith("c")),
+    );
     syncList(
       $("live-vote-list"),
       options,
@@ -521,6 +526,18 @@ window.SamenspraakLiveKinds = (api) => {
     $("live-theme-form")?.addEventListener("submit", (event) => {
       event.preventDefault();
       const field = $("live-theme-title");
+      const title = field.value.trim();
+      if (!title) {
+        api.showError(t("emptyNote"));
+        field.focus();
+        return;
+      }
+      act("cluster.create", { title });
+      field.value = "";
+    });
+    $("live-option-form")?.addEventListener("submit", (event) => {
+      event.preventDefault();
+      const field = $("live-option-title");
       const title = field.value.trim();
       if (!title) {
         api.showError(t("emptyNote"));
