@@ -194,6 +194,9 @@ def _do(
         )
         room.talk_time = {}
         room.dots = {}  # who placed which dot: gone; the totals stay
+        # Which seat sent which action (and in what order) is not needed any more: gone,
+        # so that nothing lines a seat's actions up with anonymous rows afterwards.
+        ClientAction.objects.filter(participant__room=room).delete()
         return [_all({"kind": "ended"})]
 
     if kind == "role.assign":

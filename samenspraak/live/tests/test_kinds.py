@@ -17,7 +17,7 @@ from samenspraak.followup.models import ActionPoint, Agreement, Insight, Support
 from samenspraak.followup.services import action_add
 from samenspraak.live import engine
 from samenspraak.live.access import room_of
-from samenspraak.live.models import Cluster, Contribution, Participant, Room
+from samenspraak.live.models import ClientAction, Cluster, Contribution, Participant, Room
 from samenspraak.live.state import state_for
 from samenspraak.methods.models import Card, CardDeck, Method
 from samenspraak.methods.services import method_copy, snapshot_take
@@ -250,6 +250,9 @@ def test_dot_voting_keeps_the_budget_and_hides_results_until_revealed(
     r.do(r.lead, "room.end")
     ended = Room.objects.get(pk=room.pk)
     assert ended.dots == {} and ended.dot_totals == {"2": {a: 1, b: 2}}
+    # Only the end itself is remembered (so that a replay of it is recognised).
+    kept = ClientAction.objects.filter(participant__room=room)
+    assert list(kept.values_list("participant", flat=True)) == [r.lead.pk]
 
 
 def test_without_themes_the_votes_go_to_the_visible_notes(group, facilitator, school, people):

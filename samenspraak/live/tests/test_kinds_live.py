@@ -7,9 +7,16 @@ import json
 import pytest
 from asgiref.sync import async_to_sync
 
+from conftest import make_person
 from samenspraak.live.models import Cluster, Room
 from samenspraak.live.tests.test_kinds import make_room, phase
-from samenspraak.live.tests.test_room import _signed_in, action, connect, until  # noqa: F401
+from samenspraak.live.tests.test_room import (  # noqa: F401  (_signed_in: the fixture)
+    _signed_in,
+    action,
+    connect,
+    cookie_for,
+    until,
+)
 from samenspraak.schools.models import GroupMember
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -130,8 +137,11 @@ def test_an_anonymous_consent_answer_reaches_nobody_with_a_name(
 
 
 def test_a_table_note_reaches_its_table_the_console_and_the_projector_only(
-    group, facilitator, school, teacher, support, leader
+    group, facilitator, school, teacher, support
 ):
+    # A third plain member (a school leader would also open the console: a planner).
+    leader = make_person(school, "derde@delinde.nl", "Derde Lid", is_teacher=True)
+    cookie_for(leader)
     for user in (support, leader):
         GroupMember.objects.create(group=group, user=user)
     room = make_room(group, facilitator, school, [phase("tables", table_size=2, rounds=2)])
