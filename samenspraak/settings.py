@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "samenspraak.methods",
     "samenspraak.planning",
     "samenspraak.followup",
+    "samenspraak.leadership",
 ]
 
 MIDDLEWARE = [

@@ -11,4 +11,8 @@ urlpatterns = [
     path("", include("samenspraak.methods.urls")),
     path("", include("samenspraak.planning.urls")),
     path("", include("samenspraak.live.urls")),
+    path("", include("samenspraak.followup.urls")),
+    path("", include("samenspraak.followup.urls_reports")),
+    path("", include("samenspraak.followup.urls_quality")),
+    path("", include("samenspraak.leadership.urls")),
 ]

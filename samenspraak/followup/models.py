@@ -17,6 +17,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Insight(models.Model):
@@ -85,7 +86,7 @@ class Support(models.TextChoices):
 
 
 class ObjectionState(models.TextChoices):
-    OPEN = "open", _("open")
+    OPEN = "open", pgettext_lazy("objection state", "open")
     RESOLVED = "resolved", _("resolved")
     OVERRULED = "overruled", _("overruled")
 
@@ -129,10 +130,11 @@ class SupportGiven(models.Model):
 
 
 class ActionStatus(models.TextChoices):
-    OPEN = "open", _("open")
-    DOING = "doing", _("doing")
-    DONE = "done", _("done")
-    DROPPED = "dropped", _("dropped")
+    # With a context: "open" and "done" mean other things elsewhere in the catalogue.
+    OPEN = "open", pgettext_lazy("action point status", "open")
+    DOING = "doing", pgettext_lazy("action point status", "doing")
+    DONE = "done", pgettext_lazy("action point status", "done")
+    DROPPED = "dropped", pgettext_lazy("action point status", "dropped")
 
 
 class ActionPoint(models.Model):

@@ -16,13 +16,18 @@ from django.utils.translation import gettext as _
 
 from samenspraak.accounts.models import User
 from samenspraak.core.audit import record
+from samenspraak.followup import notify
 from samenspraak.followup.models import (
     ActionPoint,
     ActionStatus,
     Agreement,
     AgreementStatus,
+    Feedback,
+    FeedbackGiven,
     Insight,
     ObjectionState,
+    Reflection,
+    ReflectionForm,
     Support,
     SupportAnswer,
     SupportGiven,
@@ -197,7 +202,40 @@ def action_add(
         created_by=by,
     )
     action.owners.set(owners)
+    notify.action_reminders_schedule(action)
     record(school=session.school, actor=by, action="action.add", target=f"action:{action.pk}")
+    return action
+
+
+@transaction.atomic
+def action_update(
+    *,
+    action: ActionPoint,
+    by: User | None,
+    text: str,
+    owners: Iterable[User],
+    due_date: date | None,
+    agreement: Agreement | None = None,
+) -> ActionPoint:
+    """Change an action point. A new due date queues new reminders; the old ones find, when
+    they run, that the date they were made for no longer holds and send nothing."""
+    owners = list(owners)
+    if not owners:
+        raise ValidationError(_("Choose at least one owner."))
+    if agreement is not None and agreement.session_id != action.session_id:
+        raise ValidationError(_("That agreement belongs to another session."))
+    moved = action.due_date != due_date
+    action.text = _clean_text(text)
+    action.due_date = due_date
+    action.agreement = agreement
+    action.save(update_fields=["text", "due_date", "agreement"])
+    before = set(action.owners.values_list("pk", flat=True))
+    action.owners.set(owners)
+    if moved or before != {o.pk for o in owners}:
+        notify.action_reminders_schedule(action)
+    record(
+        school=action.session.school, actor=by, action="action.update", target=f"action:{action.pk}"
+    )
     return action
 
 
@@ -238,3 +276,180 @@ def actions_to_review(session: Session) -> QuerySet[ActionPoint]:
         .select_related("session")
         .prefetch_related("owners")
     )
+
+
+def voter_key(user: User) -> str:
+    """The key under which a signed-in person is registered as having answered."""
+    return f"user:{user.pk}"
+
+
+@transaction.atomic
+def agreement_update(
+    *, agreement: Agreement, by: User | None, outcome: str, review_date: date | None
+) -> Agreement:
+    outcome = outcome.strip() if isinstance(outcome, str) else ""
+    if len(outcome) > 2000:
+        raise ValidationError(_("This is too long: at most %(max)d characters.") % {"max": 2000})
+    agreement.outcome = outcome
+    agreement.review_date = review_date
+    agreement.save(update_fields=["outcome", "review_date"])
+    record(
+        school=agreement.session.school,
+        actor=by,
+        action="agreement.update",
+        target=f"agreement:{agreement.pk}",
+    )
+    return agreement
+
+
+@transaction.atomic
+def agreement_withdraw(*, agreement: Agreement, by: User | None) -> Agreement:
+    agreement.status = AgreementStatus.WITHDRAWN
+    agreement.check_open = False
+    agreement.save(update_fields=["status", "check_open"])
+    record(
+        school=agreement.session.school,
+        actor=by,
+        action="agreement.withdraw",
+        target=f"agreement:{agreement.pk}",
+    )
+    return agreement
+
+
+def agreement_shown_status(agreement: Agreement, summary: dict) -> str:
+    """The status as people see it: an open check or an open objection is never adopted."""
+    if agreement.status == AgreementStatus.WITHDRAWN:
+        return AgreementStatus.WITHDRAWN
+    open_objection = any(
+        r["answer"] == Support.OBJECTION and r["state"] == ObjectionState.OPEN
+        for r in summary["reasons"]
+    )
+    if agreement.check_open or open_objection:
+        return AgreementStatus.PROPOSED
+    return agreement.status
+
+
+# --- 3xW feedback ----------------------------------------------------------------------------
+
+FEEDBACK_FIELDS = ("went_well", "could_be_better", "take_away")
+
+
+def feedback_give(*, session: Session, user: User, answers: dict[str, str]) -> Feedback:
+    """One person's 3xW feedback. In an anonymous session the row has no author and no
+    time; the register of who gave feedback is kept apart so nobody answers twice."""
+    texts = {}
+    for name in FEEDBACK_FIELDS:
+        value = answers.get(name, "")
+        value = value.strip() if isinstance(value, str) else ""
+        if len(value) > 2000:
+            raise ValidationError(
+                _("This is too long: at most %(max)d characters.") % {"max": 2000}
+            )
+        texts[name] = value
+    if not any(texts.values()):
+        raise ValidationError(_("Write an answer to at least one question."))
+    try:
+        with transaction.atomic():
+            FeedbackGiven.objects.create(session=session, user=user)
+            return Feedback.objects.create(
+                session=session, author=None if session.feedback_anonymous else user, **texts
+            )
+    except IntegrityError as error:
+        raise ValidationError(_("You have already given feedback on this session.")) from error
+
+
+def feedback_lists(session: Session) -> dict:
+    """The collected answers per question. Anonymous rows come in the order of their random
+    key (says nothing about who wrote when); names only for named rows."""
+    rows = sorted(
+        Feedback.objects.filter(session=session).select_related("author"), key=lambda f: str(f.pk)
+    )
+    lists: dict[str, list[dict]] = {name: [] for name in FEEDBACK_FIELDS}
+    for row in rows:
+        for name in FEEDBACK_FIELDS:
+            text = getattr(row, name)
+            if text:
+                author = row.author.name if row.author_id and row.author else None
+                lists[name].append({"text": text, "name": author})
+    return {"lists": lists, "count": len(rows)}
+
+
+# --- Reflections -----------------------------------------------------------------------------
+
+REFLECTION_LIMIT = 5000
+
+
+@transaction.atomic
+def reflection_save(
+    *,
+    author: User,
+    form: str,
+    answers: dict[str, str],
+    session: Session | None = None,
+    reflection: Reflection | None = None,
+) -> Reflection:
+    """Create or change one's own reflection. No audit entry names what it says."""
+    if form not in ReflectionForm.values:
+        raise ValidationError(_("Choose a reflection form from the list."))
+    cleaned = {}
+    for key, value in answers.items():
+        value = value.strip() if isinstance(value, str) else ""
+        if len(value) > REFLECTION_LIMIT:
+            raise ValidationError(
+                _("This is too long: at most %(max)d characters.") % {"max": REFLECTION_LIMIT}
+            )
+        cleaned[str(key)[:40]] = value
+    if not any(cleaned.values()):
+        raise ValidationError(_("Write an answer to at least one question."))
+    if reflection is None:
+        reflection = Reflection.objects.create(
+            author=author, session=session, form=form, answers=cleaned
+        )
+    else:
+        if reflection.author_id != author.pk:
+            raise ValidationError(_("Only the author can change a reflection."))
+        reflection.answers = cleaned
+        reflection.updated_at = timezone.now()
+        reflection.save(update_fields=["answers", "updated_at"])
+    return reflection
+
+
+def _record_reflection(reflection: Reflection, by: User, action: str) -> None:
+    # Only that it was (un)shared, never what it says.
+    if reflection.session_id:
+        record(
+            school=reflection.session.school,
+            actor=by,
+            action=action,
+            target=f"reflection:{reflection.pk}",
+        )
+
+
+@transaction.atomic
+def reflection_share_group(*, reflection: Reflection, by: User, shared: bool) -> Reflection:
+    """The author's explicit act of sharing with the session's group (or undoing it)."""
+    if reflection.author_id != by.pk:
+        raise ValidationError(_("Only the author can share a reflection."))
+    if shared and (reflection.session is None or reflection.session.group_id is None):
+        raise ValidationError(_("This reflection has no group to share it with."))
+    reflection.shared_with_group = shared
+    reflection.save(update_fields=["shared_with_group"])
+    _record_reflection(
+        reflection, by, "reflection.share_group" if shared else "reflection.unshare_group"
+    )
+    return reflection
+
+
+@transaction.atomic
+def reflection_set_coach(*, reflection: Reflection, by: User, coach: User | None) -> Reflection:
+    """Share with one coach, or (coach None) stop sharing with a coach."""
+    if reflection.author_id != by.pk:
+        raise ValidationError(_("Only the author can share a reflection."))
+    if coach is not None and coach.pk == by.pk:
+        raise ValidationError(_("Choose a colleague as coach, not yourself."))
+    reflection.coach = coach
+    reflection.save(update_fields=["coach"])
+    _record_reflection(
+        reflection, by, "reflection.share_coach" if coach else "reflection.unshare_coach"
+    )
+    return reflection

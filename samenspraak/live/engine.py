@@ -8,11 +8,13 @@ is behind) is refused, so participants can never run ahead of the facilitator.
 """
 
 import random
+import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from samenspraak.live import kinds
@@ -223,13 +225,14 @@ def _do(
             raise Refused("forbidden", _("Join the session to write."))
         text = _text(payload, "text", MAX_NOTE)
         if phase["kind"] == "tables":
-            return _table_note(room, actor, phase, text, now)
+            return _table_note(room, actor, phase, text, now, payload)
         mine = Contribution.objects.filter(room=room, phase_index=room.phase_index)
         limit = _setting(phase, "max_items", 20)
         anonymous = bool(_setting(phase, "anonymous", False))
         if not anonymous and mine.filter(author=actor).count() >= limit:
             raise Refused("limit", _("You have written the most notes this phase allows."))
         note = Contribution.objects.create(
+            id=payload["note_id"],  # set by apply(): see note_id()
             room=room,
             phase_index=room.phase_index,
             text=text,
@@ -341,7 +344,9 @@ def _do(
     raise Refused("unknown", _("Unknown action."))
 
 
-def _table_note(room: Room, actor: Participant, phase: dict, text: str, now) -> list[dict]:
+def _table_note(
+    room: Room, actor: Participant, phase: dict, text: str, now, payload: dict
+) -> list[dict]:
     """A note at a World Café table: it carries its table and round; the people at that
     table, the console and the projector see it; the rest of the room only a count."""
     seat = kinds.table_of(room, room.phase_index, actor.pk)
@@ -351,6 +356,7 @@ def _table_note(room: Room, actor: Participant, phase: dict, text: str, now) -> 
     if mine.filter(author=actor).count() >= _setting(phase, "max_items", 20):
         raise Refused("limit", _("You have written the most notes this phase allows."))
     note = Contribution.objects.create(
+        id=payload["note_id"],  # set by apply(): see note_id()
         room=room,
         phase_index=room.phase_index,
         text=text,
@@ -463,6 +469,17 @@ def participant_payload(room: Room, participant: Participant) -> dict:
     }
 
 
+def note_id(room_id: int, participant_pk: int, client_id) -> uuid.UUID:
+    """The key of the note a `note.add` action makes, derived from the action with a keyed
+    hash: a replay finds its note without any row that ties the author to the action. (A
+    ClientAction row would: it keeps participant and seq, and the note's event carries
+    that seq.) Without SECRET_KEY and the client's own action id, the key says nothing."""
+    digest = salted_hmac(
+        "live.note", f"{room_id}:{participant_pk}:{client_id}", algorithm="sha256"
+    ).digest()
+    return uuid.UUID(bytes=digest[:16], version=4)
+
+
 def apply(
     *,
     room_id: int,
@@ -484,6 +501,10 @@ def apply(
         done = ClientAction.objects.filter(participant=actor, client_id=client_id).first()
         if done is not None:
             return Outcome(seq=done.seq, replayed=True)
+        if kind == "note.add":
+            payload = {**payload, "note_id": note_id(room_id, actor.pk, client_id)}
+            if Contribution.objects.filter(pk=payload["note_id"]).exists():
+                return Outcome(seq=room.seq, replayed=True)  # nothing else is kept
         if (
             phase is not None
             and phase != room.phase_index
@@ -495,11 +516,18 @@ def apply(
         events = _do(room, actor, is_facilitator, kind, payload)
         room.seq += 1
         room.save()
-        try:
-            with transaction.atomic():
-                ClientAction.objects.create(participant=actor, client_id=client_id, seq=room.seq)
-        except IntegrityError as error:  # a concurrent replay won the race
-            raise Refused("replayed", _("This action was already received.")) from error
+        # An anonymous note keeps no ClientAction (participant + seq): see note_id().
+        if (
+            kind != "note.add"
+            or Contribution.objects.filter(pk=payload["note_id"], author__isnull=False).exists()
+        ):
+            try:
+                with transaction.atomic():
+                    ClientAction.objects.create(
+                        participant=actor, client_id=client_id, seq=room.seq
+                    )
+            except IntegrityError as error:  # a concurrent replay won the race
+                raise Refused("replayed", _("This action was already received.")) from error
         for item in events:
             item["event"]["seq"] = room.seq
         return Outcome(seq=room.seq, events=events)

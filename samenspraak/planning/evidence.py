@@ -510,11 +510,7 @@ def chart_data(evidence: Evidence) -> tuple[str, list[str], list[tuple]] | None:
 
 @transaction.atomic
 def evidence_delete(*, evidence: Evidence, by: User) -> None:
-    file_name, storage = evidence.file.name, evidence.file.storage
     record(
         school=evidence.session.school, actor=by, action="evidence.delete", target=evidence.title
     )
-    evidence.delete()
-    if file_name:
-        # Only once the row is surely gone: a rolled-back delete keeps its file.
-        transaction.on_commit(lambda: storage.delete(file_name))
+    evidence.delete()  # its file goes after commit (planning.signals)

@@ -198,6 +198,11 @@ class SessionForm(forms.Form):
     preparation_deadline = forms.DateTimeField(
         label=_("Prepare before"), required=False, widget=DateTimeInput
     )
+    feedback_anonymous = forms.BooleanField(
+        label=_("3xW feedback without names"),
+        required=False,
+        help_text=_("Ticked, nobody can see who wrote which feedback after the session."),
+    )
 
     def __init__(self, school: School, *args, **kwargs):
         super().__init__(*args, **kwargs)

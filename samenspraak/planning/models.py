@@ -156,6 +156,8 @@ class Session(models.Model):
         blank=True,
     )
     preparation_deadline = models.DateTimeField(_("prepare before"), null=True, blank=True)
+    # 3xW feedback after the session: without names (the default) or named.
+    feedback_anonymous = models.BooleanField(_("anonymous 3xW feedback"), default=True)
     ics_sequence = models.PositiveIntegerField(default=0)  # bumped on every change sent out
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"

@@ -225,6 +225,7 @@ SESSION_FIELDS = (
     "extra_ground_rules",
     "preparation",
     "preparation_deadline",
+    "feedback_anonymous",
 )
 
 

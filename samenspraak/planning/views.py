@@ -247,6 +247,7 @@ def _session_initial(session: Session) -> dict:
         "extra_ground_rules",
         "preparation",
         "preparation_deadline",
+        "feedback_anonymous",
     ]
     initial = {name: getattr(session, name) for name in fields}
     initial["invitees"] = list(session.invitees.all())
@@ -261,6 +262,7 @@ def session_create(request: HttpRequest) -> HttpResponse:
         "orientation": "horizontal",
         "structure": "own",
         "facilitator": request.user,
+        "feedback_anonymous": True,
     }
     if request.GET.get("group", "").isdigit():
         initial["group"] = request.GET["group"]

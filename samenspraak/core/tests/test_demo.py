@@ -172,3 +172,23 @@ def test_demo_has_cycles_with_held_and_upcoming_sessions_in_the_docents_feed(cli
     client.logout()
     events = Calendar.from_ical(client.get(feed).content).walk("VEVENT")
     assert len(events) >= 4
+
+
+def test_demo_sessions_leave_agreements_and_action_points_that_come_back(demo_school):
+    from samenspraak.followup.models import ActionPoint, Agreement, AgreementStatus
+    from samenspraak.followup.services import actions_to_review
+    from samenspraak.planning.models import SessionStatus
+
+    before = (Agreement.objects.count(), ActionPoint.objects.count())
+    load_demo()
+    assert (Agreement.objects.count(), ActionPoint.objects.count()) == before  # idempotent
+    assert Agreement.objects.filter(status=AgreementStatus.ADOPTED).exists()
+    docent = User.objects.get(email="docent@demo.test")
+    mine = ActionPoint.objects.filter(owners=docent)
+    assert mine.filter(status="done").exists() and mine.filter(status="open").exists()
+    upcoming = (
+        demo_school.sessions.filter(status=SessionStatus.PLANNED, method_snapshot__isnull=False)
+        .order_by("starts_at")
+        .first()
+    )
+    assert any(docent in a.owners.all() for a in actions_to_review(upcoming))

@@ -78,13 +78,13 @@ class Room_:
             for u in people
         ]
 
-    def do(self, who, kind, payload=None, facilitator=None):
+    def do(self, who, kind, payload=None, facilitator=None, client_id=None):
         actor = who
         return engine.apply(
             room_id=self.room.pk,
             actor=actor,
             is_facilitator=(actor == self.lead) if facilitator is None else facilitator,
-            client_id=uuid.uuid4(),
+            client_id=client_id or uuid.uuid4(),
             kind=kind,
             payload=payload or {},
             phase=None,
@@ -365,7 +365,9 @@ def test_world_cafe_tables_rounds_latecomer_and_table_notes(group, facilitator, 
     writer = r.p[0]
     table = next(t for t in schedule[0] if writer.pk in t)
     away = next(p for p in r.p if p.pk not in table)
-    outcome = r.do(writer, "note.add", {"text": "Wat ons opviel"})
+    once = uuid.uuid4()
+    outcome = r.do(writer, "note.add", {"text": "Wat ons opviel"}, client_id=once)
+    assert r.do(writer, "note.add", {"text": "Wat ons opviel"}, client_id=once).replayed
     audiences = {i["audience"] for i in outcome.events}
     assert {f"participant:{pk}" for pk in table} <= audiences
     assert f"participant:{away.pk}" not in audiences

@@ -580,3 +580,15 @@ def test_numbers_are_read_the_dutch_and_the_english_way(text, number):
 @pytest.mark.parametrize("text", ["", "3A", "nan", "inf", "1,2,3", "7-8"])
 def test_text_is_not_a_number(text):
     assert parse_number(text) is None
+
+
+def test_files_go_with_their_school(
+    client, school, session, facilitator, media, django_capture_on_commit_callbacks
+):
+    sign_in(client, facilitator)
+    add_document(client, session, "verslag.pdf", PDF, title="Verslag")
+    assert len(stored_files(media)) == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        school.delete()  # cascades to sessions and evidence without a service
+    assert not Evidence.objects.exists()
+    assert stored_files(media) == []

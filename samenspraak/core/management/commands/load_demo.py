@@ -264,6 +264,7 @@ def load_demo() -> School:
         )
         ambition.groups.add(*(groups[name] for name in group_names))
     ensure_cycles(linde, groups)
+    ensure_outcomes(linde)
     return linde
 
 
@@ -356,6 +357,72 @@ def ensure_cycles(school: School, groups: dict[str, Group]) -> None:
                     if prep:
                         session.preparation_deadline = start - timedelta(days=1)
                     session.save()
+
+
+# What held sessions left behind: (insight, agreement, [(action, owner e-mail, done?)]).
+OUTCOMES = (
+    (
+        "Leerlingen lezen beter als ze vooraf een leesdoel hebben.",
+        "Elke les Nederlands begint met een leesdoel op het bord.",
+        (
+            ("Voorbeelden van leesdoelen verzamelen in de sectiemap", "docent@demo.test", True),
+            ("Leesdoel uitproberen in klas 2b en ervaringen meenemen", "docent@demo.test", False),
+        ),
+    ),
+    (
+        "Hardop voordenken helpt vooral de zwakkere lezers.",
+        "We doen elk een les hardop voordenken en bespreken dat in de volgende sessie.",
+        (("Les met hardop voordenken voorbereiden", "gespreksleider@demo.test", False),),
+    ),
+)
+
+
+def ensure_outcomes(school: School) -> None:
+    """Insights, adopted agreements and action points (done and open) for the held
+    sessions of each demo cycle, so the next session opens with a review. Made once per
+    session: a held session that already has agreements is left alone."""
+    from samenspraak.followup import services as followup
+
+    today = timezone.localdate()
+    for cycle in Cycle.objects.filter(school=school, title__in=[c[0] for c in CYCLES]):
+        held = cycle.sessions.filter(status=SessionStatus.HELD).order_by("starts_at")
+        for number, session in enumerate(held):
+            if session.agreements.exists():
+                continue
+            insight, text, actions = OUTCOMES[number % len(OUTCOMES)]
+            by = session.facilitator
+            followup.insight_add(session=session, by=by, text=insight)
+            agreement = followup.agreement_propose(
+                session=session, by=by, text=text, anonymous=False
+            )
+            for voter, member in enumerate(cycle.group.members.all()[:6]):
+                followup.support_give(
+                    agreement=agreement,
+                    voter=f"user:{member.pk}",
+                    name=member.name,
+                    answer="concern" if voter == 1 else "agree",
+                    reason="Kost lestijd; we kijken na zes weken of het werkt."
+                    if voter == 1
+                    else "",
+                )
+            followup.agreement_close_check(agreement=agreement, by=by)
+            agreement.outcome = "Aangenomen met één zorg over de lestijd."
+            agreement.review_date = today + timedelta(weeks=6)
+            agreement.save(update_fields=["outcome", "review_date"])
+            for action_text, owner_email, done in actions:
+                owner = User.objects.filter(email=owner_email).first()
+                if owner is None:
+                    continue
+                action = followup.action_add(
+                    session=session,
+                    by=by,
+                    text=action_text,
+                    owners=[owner],
+                    due_date=session.starts_at.date() + timedelta(weeks=3),
+                    agreement=agreement,
+                )
+                if done:
+                    followup.action_set_status(action=action, by=owner, status="done")
 
 
 class Command(BaseCommand):

@@ -1,0 +1,435 @@
+"""The session report (verslag): compiled from what the session produced, edited by its
+facilitator or the school's planners, published to the participants, and rendered as
+Markdown, DOCX and PDF.
+
+What goes in (group data only, PRODUCT.md): the session's occasion, goal and shared
+interest, the titles of its work form's phases, its themes (cluster titles with the texts
+of notes that the room revealed), its agreements with their support counts, its action
+points with owners, and its insights. What never goes in: reflections, preparations,
+feedback, quality answers, support-check reasons, and the author of any note — not even of
+a named one, so an anonymous note cannot be told apart by the absence of a name. Notes
+are listed alphabetically, so their order says nothing about who wrote them when.
+
+Language: a session has no language of its own. A report is compiled in its
+facilitator's interface language (`User.language`), or `settings.LANGUAGE_CODE` (Dutch)
+when the session has no facilitator; the choice is stored in `Report.language` and every
+export renders under `translation.override` of it.
+
+A section is stored as {"key", "title", "body", "compiled"}: `compiled` is what the last
+compilation produced, so a section whose `body` differs from it has been edited, and
+recompiling asks before it replaces such a section.
+"""
+
+import io
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMessage, get_connection
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import formats, timezone, translation
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from samenspraak.accounts.models import User
+from samenspraak.core.audit import record
+from samenspraak.followup.models import (
+    ActionPoint,
+    Agreement,
+    Insight,
+    Report,
+    ReportStatus,
+    Support,
+)
+from samenspraak.live.models import Contribution, Room
+from samenspraak.planning.models import Session
+
+#: the largest text one section may hold (characters)
+SECTION_LIMIT = 20_000
+
+#: section keys in their order, with their titles (translated at compile time)
+SECTIONS: tuple[tuple[str, str], ...] = (
+    ("occasion", gettext_lazy("Occasion")),
+    ("goal", gettext_lazy("Goal")),
+    ("shared_interest", gettext_lazy("Shared interest: how pupils benefit")),
+    ("phases", gettext_lazy("Work form and phases")),
+    ("themes", gettext_lazy("Themes")),
+    ("agreements", gettext_lazy("Agreements and decisions")),
+    ("action_points", gettext_lazy("Action points")),
+    ("insights", gettext_lazy("Insights")),
+)
+SECTION_KEYS = tuple(key for key, _title in SECTIONS)
+
+#: characters XML (DOCX) and PostgreSQL's JSON cannot hold: dropped from edited text
+_NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def report_language(session: Session) -> str:
+    """The session's language: its facilitator's, else the site default (see module doc)."""
+    languages = {code for code, _name in settings.LANGUAGES}
+    wanted = session.facilitator.language if session.facilitator_id else ""
+    return wanted if wanted in languages else settings.LANGUAGE_CODE
+
+
+# --- Compiling ------------------------------------------------------------------------------
+
+
+def _line(text: str) -> str:
+    """One line of running text: a bullet item must not break the list."""
+    return " ".join(str(text).split())
+
+
+def _date(value: date | None) -> str:
+    return formats.date_format(value, "j F Y") if value else ""
+
+
+def _localized(item: dict, name: str, language: str) -> str:
+    return item.get(f"{name}_{language}") or item.get(f"{name}_nl", "")
+
+
+def _phases(session: Session, language: str) -> str:
+    snapshot = session.method_snapshot
+    if snapshot is None:
+        return ""
+    lines = [_localized(snapshot.data, "name", language) + ":"]
+    for phase in snapshot.data.get("phases", []):
+        lines.append(
+            "- "
+            + _("%(title)s (%(minutes)d min)")
+            % {"title": _line(_localized(phase, "title", language)), "minutes": phase["minutes"]}
+        )
+    return "\n".join(lines)
+
+
+def revealed_notes(room: Room, phases: list[dict]) -> list[Contribution]:
+    """Notes everybody in the room could see: those of phases that show notes at once and
+    of phases whose notes the facilitator revealed. Hidden notes never leave the room."""
+
+    def shown(index: int) -> bool:
+        phase = phases[index] if 0 <= index < len(phases) else {}
+        hidden = phase.get("settings", {}).get("hidden_until_revealed", True)
+        return not hidden or index in room.revealed
+
+    notes = Contribution.objects.filter(room=room).only("text", "phase_index", "cluster_id")
+    return [note for note in notes if shown(note.phase_index)]
+
+
+def _themes(session: Session) -> str:
+    room = Room.objects.filter(session=session).first()
+    if room is None:
+        return ""
+    phases = list(session.method_snapshot.data.get("phases", [])) if session.method_snapshot else []
+    notes = revealed_notes(room, phases)
+    clusters = {cluster.pk: cluster for cluster in room.clusters.all()}
+    grouped: dict[int | None, list[str]] = {}
+    for note in notes:
+        key = note.cluster_id if note.cluster_id in clusters else None
+        grouped.setdefault(key, []).append(_line(note.text))
+    blocks = []
+    for cluster in sorted(clusters.values(), key=lambda c: (c.phase_index, c.title.lower(), c.pk)):
+        texts = grouped.get(cluster.pk)
+        if texts:  # a theme without a revealed note is left out
+            blocks.append(
+                "\n".join([_line(cluster.title) + ":"] + [f"- {t}" for t in sorted(texts)])
+            )
+    loose = grouped.get(None)
+    if loose:
+        title = _("Other notes") if blocks else _("Notes")
+        blocks.append("\n".join([title + ":"] + [f"- {t}" for t in sorted(loose)]))
+    return "\n\n".join(blocks)
+
+
+def _agreements(session: Session) -> str:
+    items = []
+    for agreement in Agreement.objects.filter(session=session).prefetch_related("answers"):
+        counts = {value: 0 for value in Support.values}
+        for answer in agreement.answers.all():
+            counts[answer.answer] += 1
+        parts = [
+            _line(agreement.text),
+            _("status: %(status)s") % {"status": agreement.get_status_display()},
+            _("support: %(agree)d agree, %(concern)d concern, %(objection)d objection") % counts,
+        ]
+        if agreement.outcome:
+            parts.append(_("outcome: %(text)s") % {"text": _line(agreement.outcome)})
+        if agreement.review_date:
+            parts.append(_("review on %(date)s") % {"date": _date(agreement.review_date)})
+        items.append("- " + " — ".join(parts))
+    return "\n".join(items)
+
+
+def _action_points(session: Session) -> str:
+    items = []
+    for action in ActionPoint.objects.filter(session=session).prefetch_related("owners"):
+        parts = [_line(action.text)]
+        owners = sorted(owner.name for owner in action.owners.all())
+        if owners:
+            parts.append(_("owners: %(names)s") % {"names": ", ".join(owners)})
+        if action.due_date:
+            parts.append(_("due %(date)s") % {"date": _date(action.due_date)})
+        parts.append(_("status: %(status)s") % {"status": action.get_status_display()})
+        items.append("- " + " — ".join(parts))
+    return "\n".join(items)
+
+
+def _insights(session: Session) -> str:
+    return "\n".join(f"- {_line(i.text)}" for i in Insight.objects.filter(session=session))
+
+
+def compile_sections(session: Session, language: str | None = None) -> list[dict]:
+    """The report's sections as the session's data make them now, in its language."""
+    language = language or report_language(session)
+    with translation.override(language):
+        bodies = {
+            "occasion": session.occasion.strip(),
+            "goal": session.goal.strip(),
+            "shared_interest": session.shared_interest.strip(),
+            "phases": _phases(session, language),
+            "themes": _themes(session),
+            "agreements": _agreements(session),
+            "action_points": _action_points(session),
+            "insights": _insights(session),
+        }
+        return [
+            {"key": key, "title": str(title), "body": bodies[key], "compiled": bodies[key]}
+            for key, title in SECTIONS
+        ]
+
+
+def draft_for(session: Session) -> Report:
+    """The stored report, or an unsaved one compiled now (nothing is written)."""
+    report = Report.objects.filter(session=session).first()
+    if report is not None:
+        return report
+    language = report_language(session)
+    return Report(session=session, language=language, sections=compile_sections(session, language))
+
+
+def edited_sections(report: Report) -> list[dict]:
+    return [s for s in report.sections if s.get("body", "") != s.get("compiled", "")]
+
+
+# --- Writes ---------------------------------------------------------------------------------
+
+
+def _stored(session: Session) -> Report:
+    report = Report.objects.select_for_update().filter(session=session).first()
+    if report is None:
+        report = draft_for(session)
+        report.save()
+    return report
+
+
+@transaction.atomic
+def report_save(*, session: Session, by: User, bodies: dict[str, str]) -> Report:
+    """Store the edited section texts. Unknown keys are refused, as is a text over the
+    limit: nothing is changed then."""
+    unknown = set(bodies) - set(SECTION_KEYS)
+    if unknown:
+        raise ValidationError(_("The report has no such section."))
+    for value in bodies.values():
+        if not isinstance(value, str):
+            raise ValidationError(_("The report has no such section."))
+        if len(value) > SECTION_LIMIT:
+            raise ValidationError(
+                _("This is too long: at most %(max)d characters.") % {"max": SECTION_LIMIT}
+            )
+    report = _stored(session)
+    sections = []
+    for section in report.sections:
+        if section["key"] in bodies:
+            body = _NOT_XML.sub("", bodies[section["key"]].replace("\r\n", "\n"))
+            section = section | {"body": body.strip()}
+        sections.append(section)
+    report.sections = sections
+    report.edited_by = by
+    report.updated_at = timezone.now()
+    report.save()
+    record(school=session.school, actor=by, action="report.edit", target=f"session:{session.pk}")
+    return report
+
+
+@transaction.atomic
+def report_recompile(*, session: Session, by: User, replace_edits: bool) -> Report:
+    """Compile again from the session's data. A section the editor changed keeps the
+    edited text unless `replace_edits` (the editor confirmed)."""
+    report = _stored(session)
+    old = {s["key"]: s for s in report.sections}
+    sections = []
+    for fresh in compile_sections(session, report.language):
+        before = old.get(fresh["key"])
+        if before and before.get("body", "") != before.get("compiled", "") and not replace_edits:
+            fresh = fresh | {"body": before["body"]}
+        sections.append(fresh)
+    report.sections = sections
+    report.edited_by = by
+    report.updated_at = timezone.now()
+    report.save()
+    record(
+        school=session.school, actor=by, action="report.recompile", target=f"session:{session.pk}"
+    )
+    return report
+
+
+@transaction.atomic
+def report_publish(*, session: Session, by: User) -> Report:
+    """Publish to the participants; they get an e-mail with a link after commit. Publishing
+    again changes nothing and mails nobody."""
+    report = _stored(session)
+    if report.status == ReportStatus.PUBLISHED:
+        return report
+    report.status = ReportStatus.PUBLISHED
+    report.published_at = timezone.now()
+    report.save(update_fields=["status", "published_at"])
+    record(school=session.school, actor=by, action="report.publish", target=f"session:{session.pk}")
+    transaction.on_commit(lambda: mail_published(session))
+    return report
+
+
+def mail_published(session: Session) -> None:
+    from samenspraak.planning.services import participants
+
+    link = settings.SITE_URL + reverse("reports:report_detail", args=[session.pk])
+    messages = []
+    for person in participants(session):
+        with translation.override(person.language or settings.LANGUAGE_CODE):
+            context = {"session": session, "person": person, "link": link}
+            subject = render_to_string("followup/report_email_subject.txt", context).strip()
+            body = render_to_string("followup/report_email.txt", context)
+        messages.append(EmailMessage(subject, body, None, [person.email]))
+    if messages:
+        get_connection().send_messages(messages)
+
+
+# --- Rendering ------------------------------------------------------------------------------
+
+
+@dataclass
+class Block:
+    kind: str  # "p" (a paragraph) or "ul" (a list)
+    items: list[str]
+
+
+def blocks(body: str) -> list[Block]:
+    """A section's text as paragraphs and lists: lines starting with "- " or "* " are list
+    items, a blank line ends a paragraph. The same light Markdown in every format."""
+    result: list[Block] = []
+    paragraph: list[str] = []
+
+    def flush() -> None:
+        if paragraph:
+            result.append(Block("p", [" ".join(paragraph)]))
+            paragraph.clear()
+
+    for raw in body.splitlines():
+        line = raw.strip()
+        bullet = re.match(r"^[-*]\s+(.*)$", line)
+        if bullet:
+            flush()
+            if not result or result[-1].kind != "ul":
+                result.append(Block("ul", []))
+            result[-1].items.append(bullet.group(1))
+        elif not line:
+            flush()
+            if result and result[-1].kind == "ul":
+                result.append(Block("p", []))  # a blank line ends the list too
+        else:
+            if result and result[-1].kind == "ul" and not paragraph:
+                result.append(Block("p", []))
+            paragraph.append(line)
+    flush()
+    return [block for block in result if block.items]
+
+
+def shown_sections(report: Report) -> list[dict]:
+    """Sections with text, each with its blocks (empty sections are left out)."""
+    return [
+        {"key": s["key"], "title": s["title"], "blocks": blocks(s["body"])}
+        for s in report.sections
+        if s.get("body", "").strip()
+    ]
+
+
+def _heading(session: Session) -> tuple[str, str]:
+    title = _("Report: %(title)s") % {"title": session.title}
+    when = formats.date_format(timezone.localtime(session.starts_at), "j F Y")
+    meta = when + (f" · {session.group.name}" if session.group_id else "")
+    return title, meta
+
+
+def export_filename(session: Session, extension: str) -> str:
+    day = timezone.localtime(session.starts_at).date().isoformat()
+    slug = slugify(session.title)[:60].strip("-") or "sessie"
+    return f"{day}-{slug}.{extension}"
+
+
+def render_markdown(report: Report) -> str:
+    session = report.session
+    with translation.override(report.language):
+        title, meta = _heading(session)
+        lines = [f"# {title}", "", meta, ""]
+        for section in report.sections:
+            body = section.get("body", "").strip()
+            if body:
+                lines += [f"## {section['title']}", "", body, ""]
+        return "\n".join(lines).rstrip() + "\n"
+
+
+def _xml(text: str) -> str:
+    """DOCX is XML: control characters (a pasted NUL, a vertical tab) would break it."""
+    return _NOT_XML.sub("", text)
+
+
+def render_docx(report: Report) -> bytes:
+    from docx import Document
+
+    session = report.session
+    with translation.override(report.language):
+        title, meta = (_xml(text) for text in _heading(session))
+        document = Document()
+        document.core_properties.title = title
+        document.core_properties.language = report.language
+        document.add_heading(title, level=0)
+        document.add_paragraph(meta)
+        for section in shown_sections(report):
+            document.add_heading(_xml(section["title"]), level=1)
+            for block in section["blocks"]:
+                if block.kind == "ul":
+                    for item in block.items:
+                        document.add_paragraph(_xml(item), style="List Bullet")
+                else:
+                    document.add_paragraph(_xml(block.items[0]))
+        buffer = io.BytesIO()
+        document.save(buffer)
+        return buffer.getvalue()
+
+
+def pdf_html(report: Report) -> str:
+    session = report.session
+    with translation.override(report.language):
+        title, meta = _heading(session)
+        return render_to_string(
+            "followup/report_pdf.html",
+            {
+                "title": title,
+                "meta": meta,
+                "sections": shown_sections(report),
+                "language": report.language,
+            },
+        )
+
+
+def pdf_document(html: str):
+    """A rendered WeasyPrint document (raises OSError when Pango is missing)."""
+    from weasyprint import HTML
+
+    return HTML(string=html).render()
+
+
+def render_pdf(report: Report) -> bytes:
+    return pdf_document(pdf_html(report)).write_pdf()

@@ -1,0 +1,132 @@
+"""3xW feedback: anonymous or named as the session chose, once per person, collected lists
+for the facilitator and the participants; the session form's checkbox."""
+
+import pytest
+from django.urls import reverse
+
+from samenspraak.followup import services
+from samenspraak.followup.models import Feedback, FeedbackGiven
+from samenspraak.followup.tests.test_agreements import (
+    PERSONAS,
+    check_access,
+    make_session,
+    statuses,
+)
+from samenspraak.planning.models import Session
+
+VIEWERS = ("admin", "leader", "facilitator", "teacher")
+PARTICIPANTS = ("facilitator", "teacher")
+
+URL_ROWS = {
+    "followup:feedback": [
+        ("get", statuses(200, *VIEWERS)),
+        # An empty form is bad input for a participant; others may not give feedback.
+        ("post", statuses(400, *PARTICIPANTS)),
+    ],
+}
+CASES = [(index, persona) for index in range(2) for persona in PERSONAS]
+
+
+@pytest.fixture
+def session(group, facilitator) -> Session:
+    return make_session(group, facilitator)
+
+
+@pytest.mark.parametrize(("index", "persona"), CASES)
+def test_feedback_url_per_persona(client, personas, session, index, persona):
+    method, expected = URL_ROWS["followup:feedback"][index]
+    url = reverse("followup:feedback", args=[session.pk])
+    check_access(client, personas, persona, method, url, expected[persona])
+
+
+def give(client, session, **answers):
+    return client.post(reverse("followup:feedback", args=[session.pk]), answers)
+
+
+def test_anonymous_feedback_has_no_author_no_time_and_a_random_key(client, teacher, session):
+    assert session.feedback_anonymous  # the default
+    client.force_login(teacher)
+    response = give(client, session, went_well="De rondes", take_away="Vaker stilte")
+    assert response.status_code == 302
+    row = Feedback.objects.get()
+    assert row.author is None
+    assert isinstance(row.pk, type(Feedback._meta.pk.default()))
+    assert not {f.name for f in Feedback._meta.get_fields()} & {"created_at", "updated_at"}
+    assert FeedbackGiven.objects.filter(session=session, user=teacher).exists()
+    page = client.get(reverse("followup:feedback", args=[session.pk])).content.decode()
+    assert "De rondes" in page and "Vaker stilte" in page
+    assert teacher.name not in page.split('id="collected-heading"')[1]
+
+
+def test_named_feedback_shows_the_name(client, teacher, facilitator, session):
+    session.feedback_anonymous = False
+    session.save()
+    client.force_login(teacher)
+    give(client, session, could_be_better="Meer tijd voor de slotronde")
+    assert Feedback.objects.get().author == teacher
+    client.force_login(facilitator)
+    page = client.get(reverse("followup:feedback", args=[session.pk])).content.decode()
+    collected = page.split('id="collected-heading"')[1]
+    assert "Meer tijd voor de slotronde" in collected and teacher.name in collected
+
+
+def test_feedback_only_once(client, teacher, session):
+    client.force_login(teacher)
+    give(client, session, went_well="Eerste keer")
+    again = give(client, session, went_well="Tweede keer")
+    assert again.status_code == 400
+    assert Feedback.objects.count() == 1
+    with pytest.raises(Exception):  # noqa: B017, PT011 - the service refuses as well
+        services.feedback_give(session=session, user=teacher, answers={"went_well": "Nog eens"})
+    assert Feedback.objects.count() == 1
+
+
+def test_a_leader_who_does_not_take_part_cannot_give_feedback(client, leader, session):
+    client.force_login(leader)
+    assert give(client, session, went_well="Ik was er niet").status_code == 404
+    assert not Feedback.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "answers",
+    [
+        {},
+        {"went_well": "   "},
+        {"went_well": "x" * 5000},
+        {"take_away": "nul\x00teken"},
+    ],
+)
+def test_bad_feedback_is_refused_and_changes_nothing(client, teacher, session, answers):
+    client.force_login(teacher)
+    response = give(client, session, **answers)
+    assert response.status_code == 400
+    assert not Feedback.objects.exists() and not FeedbackGiven.objects.exists()
+
+
+def test_another_schools_session_is_hidden(client, outsider, session):
+    client.force_login(outsider)
+    assert give(client, session, went_well="Hallo").status_code == 404
+    assert not Feedback.objects.exists()
+
+
+def test_the_session_form_sets_named_feedback(client, leader, group, facilitator):
+    client.force_login(leader)
+    data = {
+        "school": group.school_id,
+        "title": "Met namen",
+        "group": group.pk,
+        "orientation": "horizontal",
+        "structure": "own",
+        "facilitator": facilitator.pk,
+        "occasion": "Aanleiding",
+        "goal": "Doel",
+        "shared_interest": "Leerlingen",
+        "starts_at": "2030-05-01T15:30",
+        "duration_minutes": 60,
+    }
+    create = reverse("planning:session_create")
+    assert 'name="feedback_anonymous"' in client.get(create).content.decode()
+    assert client.post(create, data).status_code == 302  # unticked: named
+    assert Session.objects.get(title="Met namen").feedback_anonymous is False
+    client.post(create, data | {"title": "Zonder namen", "feedback_anonymous": "on"})
+    assert Session.objects.get(title="Zonder namen").feedback_anonymous is True

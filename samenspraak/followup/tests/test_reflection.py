@@ -1,0 +1,246 @@
+"""Reflections are private to their author. Shared with the session's group or with one
+coach only by the author's explicit act, undone by another. Canary strings check that an
+unshared reflection appears on no page that a leader, admin, facilitator or group member
+can reach."""
+
+import pytest
+from django.urls import reverse
+
+from conftest import make_person
+from samenspraak.core.models import AuditEntry
+from samenspraak.followup import services
+from samenspraak.followup.models import Reflection
+from samenspraak.followup.tests.test_agreements import (
+    PERSONAS,
+    check_access,
+    make_session,
+    statuses,
+)
+
+CANARY = "KANARIE-privé-7f3a"
+
+URL_ROWS = {
+    # The reflection is the teacher's own and unshared: nobody else gets in.
+    "followup:reflection_new": [("get", "session", statuses(200, "facilitator", "teacher"))],
+    "followup:reflection_detail": [("get", "reflection", statuses(200, "teacher"))],
+    "followup:reflection_edit": [("get", "reflection", statuses(200, "teacher"))],
+    "followup:reflection_share": [("post", "reflection", statuses(400, "teacher"))],
+    "followup:my_reflections": [("get", None, statuses(200, *PERSONAS))],
+}
+CASES = [(name, persona) for name in URL_ROWS for persona in PERSONAS]
+
+
+@pytest.fixture
+def session(group, facilitator):
+    return make_session(group, facilitator)
+
+
+@pytest.fixture
+def member(school, group):
+    """Another member of the session's group, not its facilitator."""
+    person = make_person(school, "lid@linde.test", "Lotte Lid", is_teacher=True)
+    group.members.add(person)
+    return person
+
+
+@pytest.fixture
+def reflection(session, teacher) -> Reflection:
+    return services.reflection_save(
+        author=teacher,
+        form="free",
+        answers={"text": f"Ik twijfel aan mezelf. {CANARY}"},
+        session=session,
+    )
+
+
+@pytest.mark.parametrize(("name", "persona"), CASES)
+def test_reflection_urls_per_persona(client, personas, session, reflection, name, persona):
+    method, kind, expected = URL_ROWS[name][0]
+    kwargs = {}
+    if kind == "session":
+        kwargs = {"session_id": session.pk}
+    elif kind == "reflection":
+        kwargs = {"reflection_id": reflection.pk}
+    check_access(client, personas, persona, method, reverse(name, kwargs=kwargs), expected[persona])
+
+
+def reachable_pages(session) -> list[str]:
+    return [
+        reverse("core:overview"),
+        reverse("followup:my_reflections"),
+        reverse("followup:my_actions"),
+        reverse("planning:session_detail", args=[session.pk]),
+        reverse("followup:agreements", args=[session.pk]),
+        reverse("followup:actions", args=[session.pk]),
+        reverse("followup:feedback", args=[session.pk]),
+    ]
+
+
+def assert_cannot_read(client, user, reflection, session) -> None:
+    client.force_login(user)
+    for name in ("followup:reflection_detail", "followup:reflection_edit"):
+        response = client.get(reverse(name, args=[reflection.pk]))
+        assert response.status_code == 404, (user.email, name)
+    for url in reachable_pages(session):
+        response = client.get(url)
+        assert CANARY not in response.content.decode(), (user.email, url)
+
+
+def assert_can_read(client, user, reflection) -> None:
+    client.force_login(user)
+    page = client.get(reverse("followup:reflection_detail", args=[reflection.pk]))
+    assert page.status_code == 200 and CANARY in page.content.decode(), user.email
+    assert (
+        CANARY
+        not in client.get(
+            reverse("followup:reflection_edit", args=[reflection.pk])
+        ).content.decode()
+    )
+    listing = client.get(reverse("followup:my_reflections")).content.decode()
+    assert 'id="shared-heading"' in listing and f"/reflections/{reflection.pk}/" in listing
+
+
+def share(client, author, reflection, **data):
+    client.force_login(author)
+    return client.post(reverse("followup:reflection_share", args=[reflection.pk]), data)
+
+
+def test_nobody_else_reads_an_unshared_reflection(
+    client, admin, leader, facilitator, member, support, outsider, teacher, reflection, session
+):
+    for person in (admin, leader, facilitator, member, support, outsider):
+        assert_cannot_read(client, person, reflection, session)
+    client.force_login(teacher)
+    assert (
+        CANARY
+        in client.get(reverse("followup:reflection_detail", args=[reflection.pk])).content.decode()
+    )
+
+
+def test_sharing_with_the_group_and_undoing_it(
+    client, admin, leader, facilitator, member, support, teacher, reflection, session
+):
+    assert share(client, teacher, reflection, act="share_group").status_code == 302
+    for person in (facilitator, member):
+        assert_can_read(client, person, reflection)
+    for person in (admin, leader, support):  # not in the group
+        assert_cannot_read(client, person, reflection, session)
+    assert share(client, teacher, reflection, act="unshare_group").status_code == 302
+    for person in (facilitator, member):
+        assert_cannot_read(client, person, reflection, session)
+
+
+def test_the_coach_sees_only_what_is_shared_with_them(
+    client, support, leader, member, teacher, session, reflection
+):
+    other = services.reflection_save(
+        author=teacher,
+        form="free",
+        answers={"text": "Niet voor de coach KANARIE-2"},
+        session=session,
+    )
+    response = share(client, teacher, reflection, act="share_coach", coach=support.pk)
+    assert response.status_code == 302
+    assert_can_read(client, support, reflection)
+    client.force_login(support)
+    assert client.get(reverse("followup:reflection_detail", args=[other.pk])).status_code == 404
+    assert "KANARIE-2" not in client.get(reverse("followup:my_reflections")).content.decode()
+    for person in (leader, member):  # coach-only is not the group's
+        assert_cannot_read(client, person, reflection, session)
+    share(client, teacher, reflection, act="unshare_coach")
+    assert_cannot_read(client, support, reflection, session)
+
+
+def test_a_former_coach_who_left_the_school_sees_nothing(
+    client, support, teacher, reflection, session
+):
+    share(client, teacher, reflection, act="share_coach", coach=support.pk)
+    support.memberships.update(is_active=False)
+    client.force_login(support)
+    assert (
+        client.get(reverse("followup:reflection_detail", args=[reflection.pk])).status_code == 404
+    )
+
+
+@pytest.mark.parametrize("coach", ["", "abc", "99999999", "-1", "9" * 30])
+def test_bad_coach_choices_are_refused(client, teacher, reflection, coach):
+    response = share(client, teacher, reflection, act="share_coach", coach=coach)
+    assert response.status_code == 400
+    reflection.refresh_from_db()
+    assert reflection.coach is None
+
+
+def test_a_coach_from_another_school_or_oneself_is_refused(client, teacher, outsider, reflection):
+    for coach in (outsider, teacher):
+        response = share(client, teacher, reflection, act="share_coach", coach=coach.pk)
+        assert response.status_code == 400
+    reflection.refresh_from_db()
+    assert reflection.coach is None
+
+
+def test_an_unknown_act_changes_nothing(client, teacher, reflection):
+    assert share(client, teacher, reflection, act="publish_everywhere").status_code == 400
+    reflection.refresh_from_db()
+    assert not reflection.shared_with_group and reflection.coach is None
+
+
+def test_only_the_author_can_share(client, facilitator, reflection):
+    response = share(client, facilitator, reflection, act="share_group")
+    assert response.status_code == 404
+    reflection.refresh_from_db()
+    assert not reflection.shared_with_group
+
+
+def test_a_starrt_reflection_keeps_its_six_parts(client, teacher, session):
+    client.force_login(teacher)
+    url = reverse("followup:reflection_new", args=[session.pk]) + "?form=starrt"
+    page = client.get(url).content.decode()
+    assert 'name="transfer"' in page and 'name="situation"' in page
+    response = client.post(
+        url,
+        {"form": "starrt", "situation": "Dinsdag, 2B", "action": "Stilte", "transfer": "Ook in 3A"},
+    )
+    assert response.status_code == 302
+    reflection = Reflection.objects.get()
+    assert reflection.form == "starrt" and reflection.author == teacher
+    assert reflection.answers["transfer"] == "Ook in 3A"
+    assert not reflection.shared_with_group and reflection.coach is None  # private by default
+
+
+def test_the_author_changes_the_text(client, teacher, reflection):
+    client.force_login(teacher)
+    url = reverse("followup:reflection_edit", args=[reflection.pk])
+    assert client.post(url, {"text": "Nieuwe gedachte"}).status_code == 302
+    reflection.refresh_from_db()
+    assert reflection.answers == {"text": "Nieuwe gedachte"}
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {},
+        {"text": "   "},
+        {"text": "x" * 6000},
+        {"text": "nul\x00teken"},
+        {"form": "essay", "text": ""},
+    ],
+)
+def test_bad_reflection_input_is_refused(client, teacher, session, data):
+    client.force_login(teacher)
+    response = client.post(reverse("followup:reflection_new", args=[session.pk]), data)
+    assert response.status_code == 400
+    assert not Reflection.objects.exists()
+
+
+def test_a_forged_form_kind_falls_back_to_the_free_form(client, teacher, session):
+    client.force_login(teacher)
+    response = client.get(reverse("followup:reflection_new", args=[session.pk]) + "?form=<script>")
+    assert response.status_code == 200
+    assert "<script>" not in response.content.decode().split("<main")[1]
+
+
+def test_the_audit_log_never_holds_the_text(client, teacher, reflection, support):
+    share(client, teacher, reflection, act="share_group")
+    share(client, teacher, reflection, act="share_coach", coach=support.pk)
+    for entry in AuditEntry.objects.all():
+        assert CANARY not in f"{entry.action} {entry.target} {entry.detail}"

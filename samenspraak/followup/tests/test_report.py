@@ -1,0 +1,439 @@
+"""The session report: compiled from group data only, edited and published by the
+facilitator or planners, read by participants once published, exported in three formats
+that are read back here."""
+
+import io
+from datetime import date, timedelta
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from conftest import make_person
+from samenspraak.followup import report as reports
+from samenspraak.followup import services
+from samenspraak.followup.models import ActionStatus, Reflection, Report, ReportStatus
+from samenspraak.live.models import Cluster, Contribution, Participant, Room
+from samenspraak.methods.models import MethodSnapshot
+from samenspraak.planning.models import Preparation, Session, SessionStatus
+from samenspraak.schools.models import GroupMember
+
+ANONYMOUS_TEXT = "Leerlingen lezen te weinig thuis"
+NAMED_TEXT = "Meer tijd voor vrij lezen"
+HIDDEN_TEXT = "VERBORGEN-notitie-7c1d"
+REFLECTION_CANARY = "KANARIE-reflectie-91f2"
+PREPARATION_CANARY = "KANARIE-voorbereiding-4a0e"
+AUTHOR_NAME = "Wendelien Anoniemstra"
+NAMED_AUTHOR = "Bartholomeus Naamgever"
+
+
+def snapshot() -> MethodSnapshot:
+    def phase(position, title, kind, hidden):
+        return {
+            "position": position,
+            "title_nl": title,
+            "title_en": title + " (en)",
+            "kind": kind,
+            "minutes": 10,
+            "settings": {"hidden_until_revealed": hidden},
+        }
+
+    return MethodSnapshot.objects.create(
+        data={
+            "name_nl": "Stil schrijven",
+            "name_en": "Silent writing",
+            "phases": [
+                phase(1, "Stil schrijven", "writing", True),  # revealed below
+                phase(2, "Clusteren", "clustering", False),
+                phase(3, "Geheime ronde", "writing", True),  # never revealed
+            ],
+        }
+    )
+
+
+@pytest.fixture
+def session(school, group, facilitator, teacher) -> Session:
+    """A held session with a live room: anonymous and named notes, themes, a hidden note,
+    an agreement, an action point, an insight — and private things that must stay out."""
+    session = Session.objects.create(
+        school=school,
+        group=group,
+        facilitator=facilitator,
+        title="Lezen in de onderbouw",
+        occasion="De leesresultaten dalen",
+        goal="Samen een aanpak kiezen",
+        shared_interest="Leerlingen lezen met plezier",
+        starts_at=timezone.now() - timedelta(days=2),
+        status=SessionStatus.HELD,
+        method_snapshot=snapshot(),
+    )
+    room = Room.objects.create(session=session, revealed=[0], status="ended")
+    anonymous_writer = make_person(school, "anoniem@linde.test", AUTHOR_NAME, is_teacher=True)
+    GroupMember.objects.create(group=group, user=anonymous_writer)
+    named_writer = make_person(school, "naam@linde.test", NAMED_AUTHOR, is_teacher=True)
+    Participant.objects.create(room=room, user=anonymous_writer)  # seated, wrote anonymously
+    seat = Participant.objects.create(room=room, user=named_writer)
+    theme = Cluster.objects.create(room=room, phase_index=1, title="Leestijd")
+    Contribution.objects.create(room=room, phase_index=0, text=ANONYMOUS_TEXT, cluster=theme)
+    Contribution.objects.create(
+        room=room, phase_index=0, text=NAMED_TEXT, author=seat, created_at=timezone.now()
+    )
+    Contribution.objects.create(room=room, phase_index=2, text=HIDDEN_TEXT)
+    agreement = services.agreement_propose(
+        session=session, by=facilitator, text="Elke les tien minuten lezen", anonymous=True
+    )
+    services.support_give(agreement=agreement, voter="1", name="", answer="agree")
+    services.support_give(
+        agreement=agreement, voter="2", name="", answer="concern", reason="Tijd gaat af van stof"
+    )
+    services.agreement_close_check(agreement=agreement, by=facilitator)
+    agreement.review_date = date(2027, 3, 1)
+    agreement.outcome = "Aangenomen met zorg genoteerd"
+    agreement.save()
+    services.action_add(
+        session=session,
+        by=facilitator,
+        text="Leeskist samenstellen",
+        owners=[teacher],
+        due_date=date(2027, 2, 1),
+        agreement=agreement,
+    )
+    services.insight_add(session=session, by=facilitator, text="Plezier gaat voor niveau")
+    Reflection.objects.create(author=teacher, session=session, answers={"text": REFLECTION_CANARY})
+    Preparation.objects.create(
+        session=session, author=teacher, answers={"p1": PREPARATION_CANARY}, shared=False
+    )
+    return session
+
+
+def url(name, session):
+    return reverse(f"reports:{name}", args=[session.pk])
+
+
+def pdf_text(data_html: str) -> str:
+    """The text WeasyPrint lays out on the pages (there is no pdftotext or pypdf here)."""
+    document = reports.pdf_document(data_html)
+    texts = []
+    for page in document.pages:
+        for box in page._page_box.descendants():
+            if hasattr(box, "text"):
+                texts.append(box.text)
+    return " ".join(texts), len(document.pages)
+
+
+def docx_text(data: bytes) -> str:
+    from docx import Document
+
+    document = Document(io.BytesIO(data))
+    return "\n".join(p.text for p in document.paragraphs)
+
+
+# --- Compiling ----------------------------------------------------------------------------
+
+
+def test_compile_takes_the_sessions_group_data(session):
+    sections = {s["key"]: s["body"] for s in reports.compile_sections(session, "nl")}
+    assert sections["occasion"] == "De leesresultaten dalen"
+    assert sections["goal"] == "Samen een aanpak kiezen"
+    assert sections["shared_interest"] == "Leerlingen lezen met plezier"
+    assert "Stil schrijven" in sections["phases"] and "Geheime ronde" in sections["phases"]
+    assert "Leestijd:" in sections["themes"] and f"- {ANONYMOUS_TEXT}" in sections["themes"]
+    assert NAMED_TEXT in sections["themes"]
+    assert "Elke les tien minuten lezen" in sections["agreements"]
+    assert "1 eens" in sections["agreements"] or "1 agree" in sections["agreements"]
+    assert "1 maart 2027" in sections["agreements"] or "March" in sections["agreements"]
+    assert "Leeskist samenstellen" in sections["action_points"]
+    assert "Daan de Vries" in sections["action_points"]
+    assert "Plezier gaat voor niveau" in sections["insights"]
+
+
+def test_compile_leaves_out_hidden_notes_authors_reasons_and_private_content(session):
+    text = str(reports.compile_sections(session, "nl"))
+    for secret in (
+        HIDDEN_TEXT,
+        AUTHOR_NAME,
+        NAMED_AUTHOR,
+        REFLECTION_CANARY,
+        PREPARATION_CANARY,
+        "Tijd gaat af van stof",  # a concern's reason: not in the report
+    ):
+        assert secret not in text
+
+
+def test_compile_follows_the_facilitators_language(session, facilitator):
+    facilitator.language = "en"
+    facilitator.save()
+    assert reports.report_language(session) == "en"
+    sections = reports.compile_sections(session)
+    assert sections[0]["title"] == "Occasion"
+    assert "Stil schrijven (en)" in sections[3]["body"]
+    facilitator.language = "nl"
+    facilitator.save()
+    assert reports.compile_sections(session)[0]["title"] == "Aanleiding"
+
+
+def test_a_session_without_a_room_or_work_form_still_compiles(school, group, facilitator):
+    bare = Session.objects.create(
+        school=school, group=group, facilitator=facilitator, title="Kaal",
+        starts_at=timezone.now(),
+    )  # fmt: skip
+    sections = reports.compile_sections(bare)
+    assert [s["key"] for s in sections] == list(reports.SECTION_KEYS)
+    assert all(s["body"] == "" for s in sections)
+
+
+# --- Access -------------------------------------------------------------------------------
+
+
+def test_unpublished_report_is_invisible_to_participants(client, session, teacher):
+    client.force_login(teacher)
+    for name in ("report_detail", "report_markdown", "report_docx", "report_pdf", "report_edit"):
+        assert client.get(url(name, session)).status_code == 404, name
+    reports.report_save(session=session, by=None, bodies={"goal": "Nieuw doel"})
+    assert client.get(url("report_detail", session)).status_code == 404
+
+
+def test_the_facilitator_sees_the_draft_and_participants_read_it_once_published(
+    client, session, facilitator, teacher
+):
+    client.force_login(facilitator)
+    page = client.get(url("report_detail", session))
+    assert page.status_code == 200 and ANONYMOUS_TEXT in page.content.decode()
+    assert not Report.objects.exists()  # reading writes nothing
+    response = client.post(url("report_publish", session))
+    assert response.status_code == 302
+    report = Report.objects.get(session=session)
+    assert report.status == ReportStatus.PUBLISHED and report.published_at
+    client.force_login(teacher)
+    page = client.get(url("report_detail", session)).content.decode()
+    assert ANONYMOUS_TEXT in page and "Edit the report" not in page
+    assert client.get(url("report_edit", session)).status_code == 404
+    assert client.post(url("report_publish", session)).status_code == 404
+
+
+def test_publishing_mails_the_participants_a_link_once(
+    client, session, facilitator, teacher, django_capture_on_commit_callbacks
+):
+    client.force_login(facilitator)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url("report_publish", session))
+    recipients = {m.to[0] for m in mail.outbox}
+    assert teacher.email in recipients and facilitator.email in recipients
+    message = next(m for m in mail.outbox if m.to == [teacher.email])
+    assert reverse("reports:report_detail", args=[session.pk]) in message.body
+    assert REFLECTION_CANARY not in message.body and ANONYMOUS_TEXT not in message.body
+    count = len(mail.outbox)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url("report_publish", session))
+    assert len(mail.outbox) == count
+
+
+@pytest.mark.parametrize("name", ["report_detail", "report_markdown", "report_docx"])
+def test_outsiders_get_404_even_when_published(client, session, outsider, support, name):
+    reports.report_publish(session=session, by=None)
+    for person in (outsider, support):  # another school; same school but not in the session
+        client.force_login(person)
+        assert client.get(url(name, session)).status_code == 404
+
+
+def test_a_planner_of_another_school_gets_404(client, session, other_school):
+    intruder = make_person(other_school, "baas@noord.test", "Ina Dringer", is_admin=True)
+    client.force_login(intruder)
+    assert client.get(url("report_edit", session)).status_code == 404
+    assert client.post(url("report_publish", session)).status_code == 404
+    assert not Report.objects.exists()
+
+
+def test_a_leader_of_the_school_may_edit(client, session, leader):
+    client.force_login(leader)
+    assert client.get(url("report_edit", session)).status_code == 200
+
+
+# --- Editing and recompiling --------------------------------------------------------------
+
+
+def test_editing_saves_section_texts(client, session, facilitator):
+    client.force_login(facilitator)
+    form = client.get(url("report_edit", session)).context["form"]
+    data = {name: form[name].value() for name in form.fields}
+    data["goal"] = "Een betere aanpak kiezen"
+    response = client.post(url("report_edit", session), data)
+    assert response.status_code == 302
+    report = Report.objects.get(session=session)
+    goal = next(s for s in report.sections if s["key"] == "goal")
+    assert (
+        goal["body"] == "Een betere aanpak kiezen" and goal["compiled"] == "Samen een aanpak kiezen"
+    )
+    assert report.edited_by == facilitator and report.status == ReportStatus.DRAFT
+
+
+def test_huge_section_text_is_refused_and_changes_nothing(client, session, facilitator):
+    client.force_login(facilitator)
+    reports.report_save(session=session, by=facilitator, bodies={"goal": "Eerst"})
+    before = Report.objects.get(session=session).sections
+    response = client.post(
+        url("report_edit", session), {"goal": "x" * (reports.SECTION_LIMIT + 1), "occasion": "Nu"}
+    )
+    assert response.status_code == 400
+    assert "at most" in response.content.decode() or "maximaal" in response.content.decode()
+    assert Report.objects.get(session=session).sections == before
+
+
+def test_unknown_sections_and_wrong_types_are_refused_by_the_service(session):
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError):
+        reports.report_save(session=session, by=None, bodies={"author": "x"})
+    with pytest.raises(ValidationError):
+        reports.report_save(session=session, by=None, bodies={"goal": ["x"]})
+    assert not Report.objects.exists()
+
+
+def test_forged_session_ids_are_404(client, facilitator, session):
+    client.force_login(facilitator)
+    for forged in (session.pk + 999, 10**17):
+        assert client.get(f"/sessions/{forged}/report/").status_code == 404
+        assert client.post(f"/sessions/{forged}/report/publish/").status_code == 404
+    assert client.get("/sessions/99999999999999999999/report/").status_code == 404
+
+
+def test_recompile_keeps_edits_unless_confirmed(client, session, facilitator, teacher):
+    client.force_login(facilitator)
+    reports.report_save(session=session, by=facilitator, bodies={"goal": "Met de hand"})
+    services.insight_add(session=session, by=facilitator, text="Een nieuw inzicht")
+    # Edited sections exist: the first post only asks.
+    response = client.post(url("report_recompile", session))
+    assert response.status_code == 200 and "Met de hand" not in response.content.decode()
+    assert "Een nieuw inzicht" not in str(Report.objects.get(session=session).sections)
+    # Forged choice: refused, nothing changed.
+    response = client.post(url("report_recompile", session), {"replace_edits": "everything"})
+    assert response.status_code == 400
+    assert "Een nieuw inzicht" not in str(Report.objects.get(session=session).sections)
+    # Keep: the edit stays, the rest is refreshed.
+    client.post(url("report_recompile", session), {"replace_edits": "keep"})
+    sections = {s["key"]: s for s in Report.objects.get(session=session).sections}
+    assert sections["goal"]["body"] == "Met de hand"
+    assert "Een nieuw inzicht" in sections["insights"]["body"]
+    # Replace: the compiled text comes back.
+    client.post(url("report_recompile", session), {"replace_edits": "replace"})
+    sections = {s["key"]: s for s in Report.objects.get(session=session).sections}
+    assert sections["goal"]["body"] == "Samen een aanpak kiezen"
+
+
+def test_recompile_without_edits_needs_no_confirmation(client, session, facilitator):
+    client.force_login(facilitator)
+    response = client.post(url("report_recompile", session))
+    assert response.status_code == 302 and Report.objects.filter(session=session).exists()
+    services.action_set_status(
+        action=session.action_points.get(), by=facilitator, status=ActionStatus.DONE
+    )
+    assert client.post(url("report_recompile", session)).status_code == 302
+    body = next(
+        s["body"]
+        for s in Report.objects.get(session=session).sections
+        if s["key"] == "action_points"
+    )
+    with translation.override("nl"):
+        done, still_open = str(ActionStatus.DONE.label), str(ActionStatus.OPEN.label)
+    assert f"status: {done}" in body and f"status: {still_open}" not in body
+
+
+# --- Exports ------------------------------------------------------------------------------
+
+
+def _published(session, bodies=None):
+    if bodies:
+        reports.report_save(session=session, by=None, bodies=bodies)
+    return reports.report_publish(session=session, by=None)
+
+
+def _filename(response) -> str:
+    disposition = response["Content-Disposition"]
+    assert disposition.startswith("attachment;")
+    return disposition.split('filename="')[1].rstrip('"')
+
+
+def test_markdown_export(client, session, teacher):
+    _published(session)
+    client.force_login(teacher)
+    response = client.get(url("report_markdown", session))
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/markdown")
+    day = timezone.localtime(session.starts_at).date().isoformat()
+    assert _filename(response) == f"{day}-lezen-in-de-onderbouw.md"
+    text = response.content.decode()
+    assert text.startswith("# ") and "Lezen in de onderbouw" in text
+    assert f"- {ANONYMOUS_TEXT}" in text and "Leeskist samenstellen" in text
+
+
+def test_docx_export_reads_back(client, session, teacher):
+    _published(session)
+    client.force_login(teacher)
+    response = client.get(url("report_docx", session))
+    assert response.status_code == 200
+    assert response["Content-Type"].endswith("wordprocessingml.document")
+    assert _filename(response).endswith("-lezen-in-de-onderbouw.docx")
+    text = docx_text(response.content)
+    assert "Lezen in de onderbouw" in text and ANONYMOUS_TEXT in text
+    assert "Elke les tien minuten lezen" in text
+
+
+def test_pdf_export_reads_back(client, session, teacher, needs_pdf):
+    _published(session)
+    client.force_login(teacher)
+    response = client.get(url("report_pdf", session))
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+    assert _filename(response).endswith("-lezen-in-de-onderbouw.pdf")
+    text, pages = pdf_text(reports.pdf_html(Report.objects.get(session=session)))
+    assert pages >= 1 and ANONYMOUS_TEXT in text and "Leeskist samenstellen" in text
+
+
+def test_exports_follow_the_report_language(client, session, facilitator, teacher):
+    facilitator.language = "en"
+    facilitator.save()
+    _published(session)
+    client.force_login(teacher)  # a Dutch reader gets the English report
+    text = client.get(url("report_markdown", session)).content.decode()
+    assert "## Occasion" in text and "## Action points" in text
+
+
+def test_no_canary_or_author_in_any_format(client, session, facilitator, teacher, needs_pdf):
+    _published(session)
+    report = Report.objects.get(session=session)
+    secrets = (HIDDEN_TEXT, AUTHOR_NAME, NAMED_AUTHOR, REFLECTION_CANARY, PREPARATION_CANARY)
+    for person in (facilitator, teacher):
+        client.force_login(person)
+        outputs = {
+            "page": client.get(url("report_detail", session)).content.decode(),
+            "md": client.get(url("report_markdown", session)).content.decode(),
+            "docx": docx_text(client.get(url("report_docx", session)).content),
+            "pdf": pdf_text(reports.pdf_html(report))[0],
+        }
+        assert ANONYMOUS_TEXT in outputs["md"] and ANONYMOUS_TEXT in outputs["pdf"]
+        for kind, text in outputs.items():
+            for secret in secrets:
+                assert secret not in text, (kind, secret)
+
+
+def test_a_post_without_sections_empties_nothing(client, session, facilitator):
+    client.force_login(facilitator)
+    reports.report_save(session=session, by=facilitator, bodies={"goal": "Eerst"})
+    before = Report.objects.get(session=session).sections
+    response = client.post(url("report_edit", session), {"name": "x" * 1000})
+    assert response.status_code == 400 and "nothing has been saved" in response.content.decode()
+    assert Report.objects.get(session=session).sections == before
+
+
+def test_control_characters_do_not_break_the_exports(client, session, facilitator, needs_pdf):
+    session.title = "Lezen in\x0b de onderbouw"  # PostgreSQL stores no NUL in a column
+    session.save()
+    reports.report_save(session=session, by=facilitator, bodies={"goal": "Doel\x00 met\x1f rommel"})
+    client.force_login(facilitator)
+    for name in ("report_markdown", "report_docx", "report_pdf", "report_detail"):
+        assert client.get(url(name, session)).status_code == 200, name
+    text = docx_text(client.get(url("report_docx", session)).content)
+    assert "Doel met rommel" in text  # the NUL was dropped on saving (JSON on PostgreSQL)
+    goal = next(s for s in Report.objects.get(session=session).sections if s["key"] == "goal")
+    assert goal["body"] == "Doel met rommel"
