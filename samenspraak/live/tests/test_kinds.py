@@ -611,3 +611,30 @@ def test_after_a_round_the_facilitator_adds_the_options_to_vote_on(
     r.do(r.lead, "cluster.rename", {"cluster": bram.pk, "title": "Casus van Bram (2b)"})
     r.do(r.lead, "cluster.remove", {"cluster": bram.pk})
     assert list(Cluster.objects.values_list("title", flat=True)) == ["Casus van Anna"]
+
+
+def test_the_state_costs_the_same_few_queries_however_full_the_room(
+    group, facilitator, school, people, django_assert_max_num_queries
+):
+    room = make_room(
+        group,
+        facilitator,
+        school,
+        [phase("writing", hidden_until_revealed=False), phase("clustering"), phase("consent")],
+    )
+    r = Room_(room, facilitator, people)
+    r.start()
+    for person in r.p:
+        r.do(person, "note.add", {"text": f"Notitie van {person.pk}"})
+    r.do(r.lead, "phase.next")
+    for title in ("Een", "Twee", "Drie"):
+        r.do(r.lead, "cluster.create", {"title": title})
+    r.do(r.lead, "phase.next")
+    r.do(r.lead, "consent.propose", {"text": "Afspraak"})
+    r.do(r.lead, "capture.insight", {"text": "Inzicht"})
+    r.do(r.lead, "capture.action", {"text": "Actie", "owners": [r.p[0].pk, r.p[1].pk]})
+    room = Room.objects.select_related("session__method_snapshot").get(pk=room.pk)
+    for viewer, facilitating in ((r.p[0], False), (r.lead, True)):
+        with django_assert_max_num_queries(14):
+            state = state_for(room, participant=viewer, facilitator=facilitating, projector=False)
+        assert len(state["notes"]) == 6 and len(state["clusters"]) == 3
