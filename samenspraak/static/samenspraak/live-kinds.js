@@ -196,8 +196,11 @@ window.SamenspraakLiveKinds = (api) => {
 
   function renderThemes(phase, index, active) {
     const clustering = active && phase.kind === "clustering";
-    show($("live-themes"), clustering);
-    if (!clustering) return;
+    // The room sees the themes once it sees the notes; the console at once.
+    const source = sourcePhase(index);
+    const shown = console_ || (source !== null && api.visibleToRoom(source));
+    show($("live-themes"), clustering && shown);
+    if (!clustering || !shown) return;
     const clusters = state().clusters.filter((c) => c.phase <= index);
     const notes = themeNotes(index);
     const groups = [

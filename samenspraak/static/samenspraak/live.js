@@ -59,6 +59,7 @@
         knows: (id) => knows(id),
         showError: (message) => showError(message),
         requestSync: () => requestSync(),
+        visibleToRoom: (index) => visibleToRoom(index),
         render: () => render(),
         state: () => state,
         VIEW,
