@@ -196,6 +196,9 @@ def _do(
         )
         room.talk_time = {}
         room.dots = {}  # who placed which dot: gone; the totals stay
+        # Which seat sent which action (and in what order) is not needed any more: gone,
+        # so that nothing lines a seat's actions up with anonymous rows afterwards.
+        ClientAction.objects.filter(participant__room=room).delete()
         return [_all({"kind": "ended"})]
 
     if kind == "role.assign":
@@ -222,7 +225,7 @@ def _do(
             raise Refused("forbidden", _("Join the session to write."))
         text = _text(payload, "text", MAX_NOTE)
         if phase["kind"] == "tables":
-            return _table_note(room, actor, phase, text, now)
+            return _table_note(room, actor, phase, text, now, payload)
         mine = Contribution.objects.filter(room=room, phase_index=room.phase_index)
         limit = _setting(phase, "max_items", 20)
         anonymous = bool(_setting(phase, "anonymous", False))
@@ -341,7 +344,9 @@ def _do(
     raise Refused("unknown", _("Unknown action."))
 
 
-def _table_note(room: Room, actor: Participant, phase: dict, text: str, now) -> list[dict]:
+def _table_note(
+    room: Room, actor: Participant, phase: dict, text: str, now, payload: dict
+) -> list[dict]:
     """A note at a World Café table: it carries its table and round; the people at that
     table, the console and the projector see it; the rest of the room only a count."""
     seat = kinds.table_of(room, room.phase_index, actor.pk)
@@ -351,6 +356,7 @@ def _table_note(room: Room, actor: Participant, phase: dict, text: str, now) -> 
     if mine.filter(author=actor).count() >= _setting(phase, "max_items", 20):
         raise Refused("limit", _("You have written the most notes this phase allows."))
     note = Contribution.objects.create(
+        id=payload["note_id"],  # set by apply(): see note_id()
         room=room,
         phase_index=room.phase_index,
         text=text,
@@ -360,7 +366,7 @@ def _table_note(room: Room, actor: Participant, phase: dict, text: str, now) -> 
         table_round=seat[1],
     )
     note.author = actor
-    public = note_payload(note)
+    public = {"kind": "note", **note_payload(note)}
     events = [_only(actor, public | {"yours": True})]
     if room.phase_index in room.revealed:
         return [*events, _all(public)]

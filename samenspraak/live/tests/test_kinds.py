@@ -17,7 +17,7 @@ from samenspraak.followup.models import ActionPoint, Agreement, Insight, Support
 from samenspraak.followup.services import action_add
 from samenspraak.live import engine
 from samenspraak.live.access import room_of
-from samenspraak.live.models import Cluster, Contribution, Participant, Room
+from samenspraak.live.models import ClientAction, Cluster, Contribution, Participant, Room
 from samenspraak.live.state import state_for
 from samenspraak.methods.models import Card, CardDeck, Method
 from samenspraak.methods.services import method_copy, snapshot_take
@@ -78,13 +78,13 @@ class Room_:
             for u in people
         ]
 
-    def do(self, who, kind, payload=None, facilitator=None):
+    def do(self, who, kind, payload=None, facilitator=None, client_id=None):
         actor = who
         return engine.apply(
             room_id=self.room.pk,
             actor=actor,
             is_facilitator=(actor == self.lead) if facilitator is None else facilitator,
-            client_id=uuid.uuid4(),
+            client_id=client_id or uuid.uuid4(),
             kind=kind,
             payload=payload or {},
             phase=None,
@@ -250,6 +250,9 @@ def test_dot_voting_keeps_the_budget_and_hides_results_until_revealed(
     r.do(r.lead, "room.end")
     ended = Room.objects.get(pk=room.pk)
     assert ended.dots == {} and ended.dot_totals == {"2": {a: 1, b: 2}}
+    # Only the end itself is remembered (so that a replay of it is recognised).
+    kept = ClientAction.objects.filter(participant__room=room)
+    assert list(kept.values_list("participant", flat=True)) == [r.lead.pk]
 
 
 def test_without_themes_the_votes_go_to_the_visible_notes(group, facilitator, school, people):
@@ -362,12 +365,17 @@ def test_world_cafe_tables_rounds_latecomer_and_table_notes(group, facilitator, 
     writer = r.p[0]
     table = next(t for t in schedule[0] if writer.pk in t)
     away = next(p for p in r.p if p.pk not in table)
-    outcome = r.do(writer, "note.add", {"text": "Wat ons opviel"})
+    once = uuid.uuid4()
+    outcome = r.do(writer, "note.add", {"text": "Wat ons opviel"}, client_id=once)
+    assert r.do(writer, "note.add", {"text": "Wat ons opviel"}, client_id=once).replayed
     audiences = {i["audience"] for i in outcome.events}
     assert {f"participant:{pk}" for pk in table} <= audiences
     assert f"participant:{away.pk}" not in audiences
     assert {"facilitators", "projector", "all"} <= audiences
     assert events_for(outcome, "all")[0]["kind"] == "note_count"
+    for pk in table:
+        assert events_for(outcome, f"participant:{pk}")[0]["kind"] == "note"
+    assert events_for(outcome, "projector")[0]["text"] == "Wat ons opviel"
     note = Contribution.objects.get(room=room)
     assert (note.table, note.table_round) == (schedule[0].index(table), 0)
     assert [n["text"] for n in r.state(writer)["notes"]] == ["Wat ons opviel"]
@@ -582,3 +590,51 @@ def test_the_facilitator_is_out_of_the_round_and_the_equal_share(
     talk = r.state(r.lead)["talk"]
     assert talk["equal_share"] == round(1 / 3, 3)
     assert [p["leads"] for p in r.state(r.p[0])["participants"]] == [True, False, False, False]
+
+
+def test_after_a_round_the_facilitator_adds_the_options_to_vote_on(
+    group, facilitator, school, people
+):
+    room = make_room(
+        group, facilitator, school, [phase("round"), phase("dot_voting", dots_per_person=1)]
+    )
+    r = Room_(room, facilitator, people[:2])
+    r.start(1)
+    assert r.state(r.p[0])["votes"]["1"]["placed"] == 0
+    r.refused(r.p[0], "vote.add", {"target": "c1"}, "invalid")  # nothing to vote on yet
+    r.do(r.lead, "cluster.create", {"title": "Casus van Anna"})
+    r.do(r.lead, "cluster.create", {"title": "Casus van Bram"})
+    anna = Cluster.objects.get(title="Casus van Anna")
+    r.do(r.p[0], "vote.add", {"target": f"c{anna.pk}"})
+    r.refused(r.lead, "cluster.remove", {"cluster": anna.pk}, "has_votes")
+    bram = Cluster.objects.get(title="Casus van Bram")
+    r.do(r.lead, "cluster.rename", {"cluster": bram.pk, "title": "Casus van Bram (2b)"})
+    r.do(r.lead, "cluster.remove", {"cluster": bram.pk})
+    assert list(Cluster.objects.values_list("title", flat=True)) == ["Casus van Anna"]
+
+
+def test_the_state_costs_the_same_few_queries_however_full_the_room(
+    group, facilitator, school, people, django_assert_max_num_queries
+):
+    room = make_room(
+        group,
+        facilitator,
+        school,
+        [phase("writing", hidden_until_revealed=False), phase("clustering"), phase("consent")],
+    )
+    r = Room_(room, facilitator, people)
+    r.start()
+    for person in r.p:
+        r.do(person, "note.add", {"text": f"Notitie van {person.pk}"})
+    r.do(r.lead, "phase.next")
+    for title in ("Een", "Twee", "Drie"):
+        r.do(r.lead, "cluster.create", {"title": title})
+    r.do(r.lead, "phase.next")
+    r.do(r.lead, "consent.propose", {"text": "Afspraak"})
+    r.do(r.lead, "capture.insight", {"text": "Inzicht"})
+    r.do(r.lead, "capture.action", {"text": "Actie", "owners": [r.p[0].pk, r.p[1].pk]})
+    room = Room.objects.select_related("session__method_snapshot").get(pk=room.pk)
+    for viewer, facilitating in ((r.p[0], False), (r.lead, True)):
+        with django_assert_max_num_queries(14):
+            state = state_for(room, participant=viewer, facilitator=facilitating, projector=False)
+        assert len(state["notes"]) == 6 and len(state["clusters"]) == 3

@@ -7,9 +7,16 @@ import json
 import pytest
 from asgiref.sync import async_to_sync
 
+from conftest import make_person
 from samenspraak.live.models import Cluster, Room
 from samenspraak.live.tests.test_kinds import make_room, phase
-from samenspraak.live.tests.test_room import _signed_in, action, connect, until  # noqa: F401
+from samenspraak.live.tests.test_room import (  # noqa: F401  (_signed_in: the fixture)
+    _signed_in,
+    action,
+    connect,
+    cookie_for,
+    until,
+)
 from samenspraak.schools.models import GroupMember
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -127,3 +134,47 @@ def test_an_anonymous_consent_answer_reaches_nobody_with_a_name(
 
     async_to_sync(scenario)()
     assert Room.objects.get(pk=room.pk).seq > 0
+
+
+def test_a_table_note_reaches_its_table_the_console_and_the_projector_only(
+    group, facilitator, school, teacher, support
+):
+    # A third plain member (a school leader would also open the console: a planner).
+    leader = make_person(school, "derde@delinde.nl", "Derde Lid", is_teacher=True)
+    cookie_for(leader)
+    for user in (support, leader):
+        GroupMember.objects.create(group=group, user=user)
+    room = make_room(group, facilitator, school, [phase("tables", table_size=2, rounds=2)])
+
+    async def scenario():
+        console, screen = connect(room, facilitator), connect(room, facilitator, view="projector")
+        phones = [connect(room, user) for user in (teacher, support, leader)]
+        for ws in (console, screen, *phones):
+            assert (await ws.connect())[0]
+        ids = [(await until(ws, lambda m: m["type"] == "state"))["me"]["id"] for ws in phones]
+        await console.send_json_to(action("room.start"))
+        await console.send_json_to(action("tables.assign", phase=0))
+        seating = await until(phones[0], lambda m: m.get("kind") == "tables")
+        tables = seating["schedule"][0]
+        assert sorted(len(t) for t in tables) == [1, 2]
+        writer = next(i for i, pk in enumerate(ids) if len(next(t for t in tables if pk in t)) == 2)
+        mate = next(
+            i
+            for i, pk in enumerate(ids)
+            if i != writer and any(pk in t and ids[writer] in t for t in tables)
+        )
+        alone = ({0, 1, 2} - {writer, mate}).pop()
+        await phones[writer].send_json_to(action("note.add", {"text": "Tafelnotitie"}, phase=0))
+        for ws in (phones[mate], console, screen):
+            note = await until(ws, lambda m: m.get("kind") == "note")
+            assert note["text"] == "Tafelnotitie" and note["table"] is not None
+        for message in await drain(phones[alone]):
+            assert message.get("kind") != "note", message
+        state_again = connect(room, (teacher, support, leader)[alone])
+        assert (await state_again.connect())[0]
+        state = await until(state_again, lambda m: m["type"] == "state")
+        assert state["notes"] == [] and state["note_counts"] == {"0": 1}
+        for ws in (console, screen, *phones, state_again):
+            await ws.disconnect()
+
+    async_to_sync(scenario)()

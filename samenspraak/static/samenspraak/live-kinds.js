@@ -196,8 +196,11 @@ window.SamenspraakLiveKinds = (api) => {
 
   function renderThemes(phase, index, active) {
     const clustering = active && phase.kind === "clustering";
-    show($("live-themes"), clustering);
-    if (!clustering) return;
+    // The room sees the themes once it sees the notes; the console at once.
+    const source = sourcePhase(index);
+    const shown = console_ || (source !== null && api.visibleToRoom(source));
+    show($("live-themes"), clustering && shown);
+    if (!clustering || !shown) return;
     const clusters = state().clusters.filter((c) => c.phase <= index);
     const notes = themeNotes(index);
     const groups = [
@@ -264,6 +267,11 @@ window.SamenspraakLiveKinds = (api) => {
     show($("live-vote-hidden"), !totals);
     const options = voteOptions(index);
     show($("live-vote-empty"), options.length === 0);
+    // The console may add options (themes) when there are none, or only themes so far.
+    show(
+      $("live-option-form"),
+      console_ && !votes.revealed && options.every((option) => option.target.startsWith("c")),
+    );
     syncList(
       $("live-vote-list"),
       options,
@@ -521,6 +529,18 @@ window.SamenspraakLiveKinds = (api) => {
     $("live-theme-form")?.addEventListener("submit", (event) => {
       event.preventDefault();
       const field = $("live-theme-title");
+      const title = field.value.trim();
+      if (!title) {
+        api.showError(t("emptyNote"));
+        field.focus();
+        return;
+      }
+      act("cluster.create", { title });
+      field.value = "";
+    });
+    $("live-option-form")?.addEventListener("submit", (event) => {
+      event.preventDefault();
+      const field = $("live-option-title");
       const title = field.value.trim();
       if (!title) {
         api.showError(t("emptyNote"));

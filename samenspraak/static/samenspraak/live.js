@@ -59,6 +59,7 @@
         knows: (id) => knows(id),
         showError: (message) => showError(message),
         requestSync: () => requestSync(),
+        visibleToRoom: (index) => visibleToRoom(index),
         render: () => render(),
         state: () => state,
         VIEW,
@@ -641,7 +642,13 @@
     // The note form, with what happens to a note said plainly.
     const form = $("live-note-form");
     if (form) {
-      show(form, writing && Boolean(me) && !silent);
+      // At a World Café only someone seated at a table writes (on that table's sheet).
+      const seating = phase && phase.kind === "tables" ? (state.tables || {})[String(index)] : null;
+      const seated =
+        !phase ||
+        phase.kind !== "tables" ||
+        Boolean(me && seating && seating.schedule[seating.round].some((table) => table.includes(me.id)));
+      show(form, writing && Boolean(me) && !silent && seated);
       const anonymous = Boolean(settings.anonymous);
       const table = Boolean(phase) && phase.kind === "tables";
       const hiddenUntil =
