@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from samenspraak.live import kinds
 from samenspraak.live.kinds import NOTE_KINDS, Refused, group_members, leads
 from samenspraak.live.models import ClientAction, Contribution, Participant, Room, RoomStatus
+from samenspraak.planning.models import Session, SessionStatus
 
 MAX_NOTE = 1000
 FACILITATOR_ACTIONS = {
@@ -199,6 +200,10 @@ def _do(
         # Which seat sent which action (and in what order) is not needed any more: gone,
         # so that nothing lines a seat's actions up with anonymous rows afterwards.
         ClientAction.objects.filter(participant__room=room).delete()
+        # A session whose room has ended has been held.
+        Session.objects.filter(pk=room.session_id, status=SessionStatus.PLANNED).update(
+            status=SessionStatus.HELD
+        )
         return [_all({"kind": "ended"})]
 
     if kind == "role.assign":

@@ -526,7 +526,11 @@ def _agreement_events(agreement: Agreement) -> list[dict]:
 
 
 def voter_key(participant: Participant) -> str:
-    return f"participant:{participant.pk}"
+    """Staff answer under the same key as on the agreements page (so nobody answers once
+    in the room and once more on the page); a guest under their seat."""
+    if participant.user_id:
+        return f"user:{participant.user_id}"
+    return f"guest:{participant.pk}"
 
 
 def consent_propose(room, actor, phase, payload, items):

@@ -9,12 +9,13 @@ import uuid
 from datetime import date, timedelta
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from conftest import make_person
 from samenspraak.core.models import AuditEntry
 from samenspraak.followup.models import ActionPoint, Agreement, Insight, SupportAnswer
-from samenspraak.followup.services import action_add
+from samenspraak.followup.services import action_add, support_give, voter_key
 from samenspraak.live import engine
 from samenspraak.live.access import room_of
 from samenspraak.live.models import ClientAction, Cluster, Contribution, Participant, Room
@@ -253,6 +254,8 @@ def test_dot_voting_keeps_the_budget_and_hides_results_until_revealed(
     # Only the end itself is remembered (so that a replay of it is recognised).
     kept = ClientAction.objects.filter(participant__room=room)
     assert list(kept.values_list("participant", flat=True)) == [r.lead.pk]
+    # The session has now been held (portfolio, leadership view, the review next time).
+    assert room.session.__class__.objects.get(pk=room.session_id).status == "held"
 
 
 def test_without_themes_the_votes_go_to_the_visible_notes(group, facilitator, school, people):
@@ -442,6 +445,9 @@ def test_an_anonymous_consent_check_shows_counts_and_never_who(
     outcome = r.do(guest, "consent.answer", {"agreement": agreement.pk, "answer": "agree"})
     sent += outcome.events
     r.refused(guest, "consent.answer", {"agreement": agreement.pk, "answer": "agree"}, "invalid")
+    # Answered in the room means answered on the agreements page too (one register key).
+    with pytest.raises(ValidationError):
+        support_give(agreement=agreement, voter=voter_key(people[0]), name="x", answer="agree")
 
     assert r.state(staff)["agreements"][0]["answered"] is True
     assert "reasons" not in r.state(r.lead)["agreements"][0]  # not while the check is open
