@@ -155,3 +155,11 @@ def personas(admin, leader, facilitator, teacher, support, outsider, deactivated
         "deactivated": deactivated,
         "anonymous": None,
     }
+
+
+@pytest.fixture
+def english_pages(settings, monkeypatch):
+    """Pages in English for tests that read English text: the middleware then ignores
+    the people's saved language (Dutch by default) and falls back to English."""
+    monkeypatch.setattr("samenspraak.accounts.middleware.SUPPORTED", {"en"})
+    settings.LANGUAGE_CODE = "en"

@@ -101,6 +101,7 @@ def page(client, user, group, **params):
 # --- The group's portfolio ------------------------------------------------------------------
 
 
+@pytest.mark.usefixtures("english_pages")
 def test_a_member_sees_the_timeline_with_shared_reflections(client, group, teacher, timeline):
     response = page(client, teacher, group)
     html = response.content.decode()
@@ -123,6 +124,7 @@ def test_private_things_never_appear_in_the_group_portfolio(
             assert canary not in html, (person.email, canary)
 
 
+@pytest.mark.usefixtures("english_pages")
 def test_a_leader_outside_the_group_sees_no_reflections(client, group, leader, timeline):
     response = page(client, leader, group)
     html = response.content.decode()
@@ -164,6 +166,7 @@ def test_filter_by_ambition_and_period(client, group, teacher, ambition, timelin
         ({"start": "2027-01-02", "end": "2027-01-01"}, "must not be after"),
     ],
 )
+@pytest.mark.usefixtures("english_pages")
 def test_bad_filters_get_a_clear_message(client, group, teacher, timeline, params, message):
     response = page(client, teacher, group, **params)
     assert response.status_code == 400

@@ -290,6 +290,7 @@ def test_safety_for_another_group_is_404(client, teacher, other_group):
 # --- Results ------------------------------------------------------------------------------
 
 
+@pytest.mark.usefixtures("english_pages")
 def test_four_answers_show_nothing_five_show_the_trend(
     client, session, colleagues, teacher, leader
 ):
