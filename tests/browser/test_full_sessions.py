@@ -525,7 +525,7 @@ def test_a_whole_world_cafe_with_three_rounds(browser, server, screens):  # noqa
     table_count = -(-len(phones) // size)
     host_tables: dict[str, str] = {}
     tablemates: list[dict[str, set[str]]] = []
-    notes: list[tuple[str, str]] = []  # (text, table) in this phase so far
+    notes: list[tuple[str, str, str]] = []  # (text, table, writer) in this phase so far
     for round_ in (1, 2, 3):
         if round_ > 1:
             console.button("tables.next").click()
@@ -561,17 +561,19 @@ def test_a_whole_world_cafe_with_three_rounds(browser, server, screens):  # noqa
             writer = next(n for n in sorted(people) if n not in hosts)
             text = f"Tafel {table}, ronde {round_}: wat {writer.split()[0]} opviel"
             write_note(phones[names.index(writer)], text)
-            notes.append((text, table))
+            notes.append((text, table, writer))
             for screen in (console, projector):
                 expect(screen.page.locator("#live-notes-list")).to_contain_text(text)
-        # Every phone sees the notes of the table it sits at (of every round), no others.
+        # Every phone sees the notes of the table it sits at (of every round) and its own
+        # (a traveller's note from another table stays on its writer's phone); no others.
         for phone, name in zip(phones, names, strict=True):
             listed = phone.page.locator("#live-notes-list")
-            for text, table in notes:
-                if table == seats[name][0]:
-                    expect(listed).to_contain_text(text)
-            for text, table in notes:
-                if table != seats[name][0]:
+            shown = [text for text, table, by in notes if table == seats[name][0] or by == name]
+            for text in shown:
+                expect(listed).to_contain_text(text)
+            expect(listed.locator("li")).to_have_count(len(shown))
+            for text, _, _ in notes:
+                if text not in shown:
                     expect(listed).not_to_contain_text(text)
         for screen in (console, projector):
             expect(screen.page.locator("#live-notes-list li")).to_have_count(len(notes))
@@ -598,13 +600,13 @@ def test_a_whole_world_cafe_with_three_rounds(browser, server, screens):  # noqa
     to_phase(console, everyone, session, 3)
     console.button("notes.reveal").click()
     for phone in phones:
-        for text, _ in notes:
+        for text, _, _ in notes:
             expect(phone.page.locator("#live-notes-list")).to_contain_text(text)
     for title in ("Samenwerken", "Tijd"):
         console.page.locator("#live-theme-title").fill(title)
         console.page.locator("#live-theme-form button[type=submit]").click()
     expect(projector.page.locator("#live-theme-list > li")).to_have_count(2)
-    for number, (text, _) in enumerate(notes):
+    for number, (text, _, _) in enumerate(notes):
         theme = "Samenwerken" if number % 2 == 0 else "Tijd"
         console.page.locator("#live-cluster-note").select_option(label=text)
         console.page.locator("#live-cluster-theme").select_option(label=theme)
@@ -623,6 +625,7 @@ def test_a_whole_world_cafe_with_three_rounds(browser, server, screens):  # noqa
     outcome = server.outcome(session["id"])
     assert outcome["status"] == "held", outcome
     stored = sorted(
-        [text, int(table) - 1, number // table_count] for number, (text, table) in enumerate(notes)
+        [text, int(table) - 1, number // table_count]
+        for number, (text, table, _) in enumerate(notes)
     )
     assert outcome["table_notes"] == stored, outcome["table_notes"]
