@@ -28,6 +28,7 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from conftest import PASSWORD, require
+from tests.browser.conftest import TIMEOUT_MS
 from tests.browser.test_live_room import (
     ROOT,
     START_WITHIN,
@@ -238,6 +239,15 @@ def server(tmp_path_factory) -> Iterator[FullServer]:
             process.wait(timeout=10)
 
 
+@pytest.fixture(autouse=True)
+def patient_expect() -> Iterator[None]:
+    """Eight screens on a busy two-core machine: give each expectation the browser tests'
+    own timeout instead of Playwright's 5 seconds, and put the default back afterwards."""
+    expect.set_options(timeout=TIMEOUT_MS)
+    yield
+    expect.set_options(timeout=5_000)
+
+
 # --- Helpers ------------------------------------------------------------------------------
 
 
@@ -377,6 +387,13 @@ def test_a_whole_incident_method_session(browser, server, screens):  # noqa: F81
         expect(screen.page.locator("#live-vote-hidden")).to_be_visible()
         for total in screen.page.locator(".live-vote-option__total").all():
             expect(total).to_have_text("")
+    # The facilitator alone sees the count while it is hidden.
+    expect(console.page.locator("#live-vote-list .live-bar:visible")).to_have_count(3)
+    expect(
+        console.page.locator("#live-vote-list > li", has_text=cases[1]).locator(
+            ".live-vote-option__total"
+        )
+    ).to_contain_text("4")
     assert_accessible(phones[3].page, "a phone after voting")
     console.button("votes.reveal").click()
     for screen in (projector, *phones):
