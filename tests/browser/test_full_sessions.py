@@ -307,6 +307,14 @@ def run_round(console, everyone, phones, *, passes: int | None = None, silent=()
     expect(console.button("turn.next")).to_have_count(0)
 
 
+def clock_ticks(screen, ticks: int) -> None:
+    """Let real time pass (talk time is counted in whole seconds) by watching the phase's
+    clock change `ticks` times: at least ticks - 1 seconds."""
+    clock = screen.page.locator("#live-timer")
+    for _ in range(ticks):
+        expect(clock).not_to_have_text(clock.inner_text())
+
+
 def capture(console, kind: str, text: str, *, owner: str | None = None, due: str = "") -> None:
     console.page.locator("#live-capture-kind").select_option(kind)
     console.page.locator("#live-capture-text").fill(text)
@@ -420,6 +428,7 @@ def test_a_whole_incident_method_session(browser, server, screens):  # noqa: F81
     row.locator('button[data-action="talk.start"]').click()
     expect(projector.page.locator("#live-talking")).to_contain_text(owner_name)
     run_round(console, everyone, phones, passes=4)
+    clock_ticks(console, 3)  # however fast the round went: two seconds of her talking
     row.locator('button[data-action="talk.stop"]').click()
     expect(projector.page.locator("#live-talking")).to_be_hidden()
     expect(projector.page.locator("#live-shares li")).to_have_count(6)  # not the facilitator
