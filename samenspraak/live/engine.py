@@ -300,8 +300,9 @@ def _do(
 
     if kind == "round.start":
         order_kind = _setting(phase, "order", "fixed")
-        # The session's facilitator leads the round and is not in its order.
-        people = [p.pk for p in group_members(room)]
+        # The session's facilitator leads the round and is not in its order; nor is
+        # anyone whose role listens in this phase.
+        people = [p.pk for p in kinds.speakers(room, phase)]
         if order_kind == "random":
             random.shuffle(people)
         state = _speaking_state(room)

@@ -100,6 +100,28 @@ def group_members(room: Room) -> list[Participant]:
     return [p for p in people if p.user_id] + [p for p in people if not p.user_id]
 
 
+def speaks(phase: dict | None, participant: Participant) -> bool:
+    """Whether this person has a turn in the phase, by its `speaking` and `silent` roles
+    ("participants" stands for everyone without a role of their own): the case owner
+    listens during the advice round, only table hosts report back after a World Café."""
+    speaking = set((phase or {}).get("speaking") or [])
+    silent = set((phase or {}).get("silent") or [])
+    roles = set(participant.roles)
+    if roles & silent:
+        return False
+    if not speaking or roles & speaking:
+        return True
+    return "participants" in speaking and "participants" not in silent
+
+
+def speakers(room: Room, phase: dict | None) -> list[Participant]:
+    """Who is in a round's order: the group members who speak in this phase, or all of
+    them when nobody holds the roles the phase names (roles not assigned yet)."""
+    people = group_members(room)
+    chosen = [p for p in people if speaks(phase, p)]
+    return chosen or people
+
+
 # --- Notes and their visibility -----------------------------------------------------------
 
 
@@ -378,7 +400,10 @@ def split_groups(ids: list[int], size: int) -> list[list[int]]:
 
 def pairs_form(room, actor, phase, payload, items):
     _need_kind(phase, "pairs", message=_("Pairs are formed in a pairs phase."))
-    ids = [p.pk for p in group_members(room)]
+    # Someone whose role is silent in this phase (the case owner during the analysis)
+    # listens and is not put in a pair.
+    silent = set(phase.get("silent") or []) - {"participants"}
+    ids = [p.pk for p in group_members(room) if not silent & set(p.roles)]
     if len(ids) < 2:
         raise Refused("too_few", _("At least two people are needed to form pairs."))
     random.shuffle(ids)

@@ -433,7 +433,7 @@ def test_a_whole_incident_method_session(browser, server, screens):  # noqa: F81
     expect(projector.page.locator("#live-talking")).to_be_hidden()
     expect(projector.page.locator("#live-shares li")).to_have_count(6)  # not the facilitator
 
-    # 5. Analysis in trios: six people make two trios; the case owner listens.
+    # 5. Analysis in trios: the case owner listens, so five people make a trio and a pair.
     to_phase(console, everyone, session, 4)
     assert session["phases"][4]["settings"]["group_size"] == 3
     expect(owner.page.locator("#live-silent")).to_be_visible()
@@ -447,12 +447,16 @@ def test_a_whole_incident_method_session(browser, server, screens):  # noqa: F81
     partners: dict[str, set[str]] = {}
     for phone, name in zip(phones, names, strict=True):
         mine = phone.page.locator("#live-my-group")
+        if phone is owner:
+            expect(mine).to_be_hidden()
+            continue
         expect(mine).to_be_visible()
         expect(phone.page.locator("#live-my-role")).to_be_hidden()
         text = mine.inner_text()
         partners[name] = {other for other in names if other != name and other in text}
         assert name not in text, text
-        assert len(partners[name]) == 2, (name, text)
+        assert owner_name not in partners[name], (name, text)
+    assert sorted(len(others) for others in partners.values()) == [1, 1, 2, 2, 2], partners
     for name, others in partners.items():  # the trios agree on who is with whom
         for other in others:
             assert partners[other] == ({name} | others) - {other}, partners
@@ -462,7 +466,8 @@ def test_a_whole_incident_method_session(browser, server, screens):  # noqa: F81
     to_phase(console, everyone, session, 5)
     expect(owner.page.locator("#live-silent")).to_be_visible()
     expect(owner.page.locator("#live-note-form")).to_be_hidden()
-    run_round(console, everyone, phones, silent=(owner_index,))
+    run_round(console, everyone, [phone for phone in phones if phone is not owner])
+    expect(owner.page.locator("#live-your-turn")).to_be_hidden()
 
     # 7. Evaluation and follow-up: the case owner's next step, with a date.
     to_phase(console, everyone, session, 6)
@@ -618,9 +623,13 @@ def test_a_whole_world_cafe_with_three_rounds(browser, server, screens):  # noqa
         together = sum(b in r[a] for r in tablemates)
         assert together == 1, (a, b, tablemates)
 
-    # The harvest: a round in which the tables report back.
+    # The harvest: a round in which the table hosts report back (only they are in it).
     to_phase(console, everyone, session, 2)
-    run_round(console, everyone, phones)
+    run_round(
+        console,
+        everyone,
+        [phone for phone, name in zip(phones, names, strict=True) if name in hosts],
+    )
 
     # Themes and ideas for action: all tables' notes on every screen, sorted into themes.
     to_phase(console, everyone, session, 3)

@@ -16,7 +16,7 @@ from conftest import make_person
 from samenspraak.core.models import AuditEntry
 from samenspraak.followup.models import ActionPoint, Agreement, Insight, SupportAnswer
 from samenspraak.followup.services import action_add, support_give, voter_key
-from samenspraak.live import engine
+from samenspraak.live import engine, kinds
 from samenspraak.live.access import room_of
 from samenspraak.live.models import ClientAction, Cluster, Contribution, Participant, Room
 from samenspraak.live.state import state_for
@@ -644,3 +644,21 @@ def test_the_state_costs_the_same_few_queries_however_full_the_room(
         with django_assert_max_num_queries(14):
             state = state_for(room, participant=viewer, facilitator=facilitating, projector=False)
         assert len(state["notes"]) == 6 and len(state["clusters"]) == 3
+
+
+@pytest.mark.parametrize(
+    ("speaking", "silent", "roles", "expected"),
+    [
+        ([], [], [], True),
+        (["participants"], ["case_owner"], ["case_owner"], False),  # advice: she listens
+        (["participants"], ["case_owner"], [], True),
+        (["participants"], [], ["table_host"], True),  # a host is a participant too
+        (["table_host"], [], [], False),  # harvest: only the hosts report back
+        (["table_host"], [], ["table_host"], True),
+        (["case_owner"], ["participants"], [], False),  # she tells, the others listen
+        (["case_owner"], ["participants"], ["case_owner"], True),
+    ],
+)
+def test_who_speaks_follows_the_phase_roles(speaking, silent, roles, expected):
+    person = Participant(roles=roles)
+    assert kinds.speaks({"speaking": speaking, "silent": silent}, person) is expected
