@@ -179,8 +179,17 @@ class RoomConsumer(PersonalConsumer):
         self.held.setdefault(seq, []).append(event)
         if self.release is None:
             self.release = asyncio.get_running_loop().call_later(
-                REORDER_WAIT, lambda: asyncio.ensure_future(self.deliver_held(force=True))
+                REORDER_WAIT, lambda: asyncio.ensure_future(self.release_held())
             )
+
+    async def release_held(self) -> None:
+        """The wait is over: send what is held, in order. The screen may have gone in the
+        meantime (uvicorn then raises ClientDisconnected, an OSError): it gets the full
+        state when it comes back, so there is nothing left to do."""
+        try:
+            await self.deliver_held(force=True)
+        except OSError:
+            self.held, self.release = {}, None
 
     async def deliver_held(self, force: bool = False) -> None:
         while self.held:

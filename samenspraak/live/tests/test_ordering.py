@@ -81,3 +81,20 @@ def test_a_gap_that_stays_open_is_let_through_and_a_sync_closes_it(room, teacher
         await phone.disconnect()
 
     async_to_sync(scenario)()
+
+
+def test_a_screen_that_left_while_events_were_held_raises_nothing():
+    """The wait ends after the socket closed: nothing to send to, nothing raised (under
+    load this surfaced as 'Task exception was never retrieved' in the server log)."""
+    from samenspraak.live.consumers import RoomConsumer
+
+    consumer = RoomConsumer()
+    consumer.delivered, consumer.release = 4, None
+    consumer.held = {7: [{"kind": "note_count", "seq": 7}]}
+
+    async def gone(content, close=False):
+        raise ConnectionResetError("the client has gone")  # what uvicorn raises is an OSError
+
+    consumer.send_json = gone
+    async_to_sync(consumer.release_held)()
+    assert consumer.held == {} and consumer.release is None
