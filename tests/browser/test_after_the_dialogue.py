@@ -11,6 +11,7 @@ Elements are found by ids, data attributes and addresses, never by interface tex
 interface is Dutch)."""
 
 import io
+import os
 import re
 import zlib
 from collections.abc import Iterator
@@ -39,7 +40,13 @@ from tests.browser.test_live_room import (
 )
 from tests.browser.test_pages_axe import assert_accessible, log_in
 from tests.browser.test_room_kinds import open_room
-from tests.live_server_util import Servers, base_env, migrate_and_seed, uvicorn_installed
+from tests.live_server_util import (
+    Servers,
+    base_env,
+    fresh_postgres,
+    migrate_and_seed,
+    uvicorn_installed,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -120,13 +127,23 @@ EDITED = "Rustmoment werkt ook bij de teamvergadering"
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory) -> Iterator[Server]:
+    """uvicorn on a seeded SQLite file, or on a fresh PostgreSQL database (dropped
+    afterwards) when DATABASE_URL is set."""
     require(uvicorn_installed(), "uvicorn and websockets are not installed (pip install -e .)")
     folder = tmp_path_factory.mktemp("after-the-dialogue")
     servers = Servers(folder)
-    try:
-        env = base_env(folder)
+
+    def start(env: dict) -> Server:
         data = migrate_and_seed(env, SEED, SEED_PASSWORD=PASSWORD)
-        yield Server(url=servers.start(env, "after"), data=data)
+        return Server(url=servers.start(env, "after"), data=data)
+
+    try:
+        if os.environ.get("DATABASE_URL"):
+            with fresh_postgres(os.environ["DATABASE_URL"], "after") as url:
+                yield start(base_env(folder, database_url=url))
+                servers.stop()  # before the database is dropped
+        else:
+            yield start(base_env(folder))
     finally:
         servers.stop()
 
