@@ -16,6 +16,12 @@ JUNK = [
     {"title": "\x00nul", "period_start": "1e9", "period_end": "-5", "status": "??"},
     {"language": "nl\r\nSet-Cookie: x=y", "next": "javascript:alert(1)"},
     {"email": "a@b.test", "password": ["list", "of", "passwords"]},
+    # A forged 30-digit key in every multiple-choice field (an `__in` lookup would
+    # overflow SQLite's integer).
+    {
+        name: ["999999999999999999999999999999"]
+        for name in ("invitees", "ambitions", "owners", "groups", "members", "group")
+    },
 ]
 
 

@@ -9,6 +9,7 @@ from samenspraak.followup.models import (
     ReflectionForm,
     Support,
 )
+from samenspraak.lib.forms import ModelMultipleChoiceField
 from samenspraak.planning.forms import STARRT_FIELDS, DateInput
 
 TEXT_LIMIT = 1000
@@ -73,24 +74,9 @@ class SettleForm(forms.Form):
     )
 
 
-class PeopleField(forms.ModelMultipleChoiceField):
-    """Refuses a forged key before it reaches the database (a 30-digit number overflows
-    SQLite's integer instead of simply matching nobody)."""
-
-    def _check_values(self, value):
-        for key in value:
-            if not str(key).isdigit() or len(str(key)) > 18:
-                raise forms.ValidationError(
-                    self.error_messages["invalid_pk_value"],
-                    code="invalid_pk_value",
-                    params={"pk": str(key)[:20]},
-                )
-        return super()._check_values(value)
-
-
 class ActionForm(forms.Form):
     text = forms.CharField(label=_("Action point"), max_length=TEXT_LIMIT, widget=_textarea(2))
-    owners = PeopleField(
+    owners = ModelMultipleChoiceField(
         label=_("Owners"), queryset=User.objects.none(), widget=forms.CheckboxSelectMultiple
     )
     due_date = forms.DateField(label=_("Due"), required=False, widget=DateInput)

@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from samenspraak.accounts.models import User
+from samenspraak.lib.forms import ModelMultipleChoiceField
 from samenspraak.methods.kinds import Pdca
 from samenspraak.planning.cadence import MAX_SESSIONS, Cadence, cadence_dates
 from samenspraak.planning.models import Orientation, Structure, Weekday
@@ -39,7 +40,7 @@ class DateTimeInput(forms.DateTimeInput):
 class CycleForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     group = forms.ModelChoiceField(label=_("Group"), queryset=Group.objects.none())
-    ambitions = forms.ModelMultipleChoiceField(
+    ambitions = ModelMultipleChoiceField(
         label=_("Ambitions it serves"),
         queryset=Ambition.objects.none(),
         widget=forms.CheckboxSelectMultiple,
@@ -148,7 +149,7 @@ class CycleForm(forms.Form):
 class SessionForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     group = forms.ModelChoiceField(label=_("Group"), queryset=Group.objects.none(), required=False)
-    invitees = forms.ModelMultipleChoiceField(
+    invitees = ModelMultipleChoiceField(
         label=_("Also invite (across groups)"),
         queryset=User.objects.none(),
         required=False,

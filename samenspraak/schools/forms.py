@@ -3,6 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from samenspraak.accounts.models import User
+from samenspraak.lib.forms import ModelMultipleChoiceField
 from samenspraak.schools.models import Ambition, AmbitionStatus, Group, GroupKind, Role, School
 
 MAX_STAFF_FILE_BYTES = 2 * 1024 * 1024
@@ -24,7 +25,7 @@ class InviteForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=150)
     email = forms.EmailField(label=_("E-mail address"), max_length=254)
     roles = RolesField()
-    groups = forms.ModelMultipleChoiceField(
+    groups = ModelMultipleChoiceField(
         label=_("Groups"),
         queryset=Group.objects.none(),
         required=False,
@@ -87,7 +88,7 @@ class GroupForm(forms.Form):
 
 
 class GroupMembersForm(forms.Form):
-    members = forms.ModelMultipleChoiceField(
+    members = ModelMultipleChoiceField(
         label=_("Members"),
         queryset=User.objects.none(),
         required=False,
@@ -117,7 +118,7 @@ class AmbitionForm(forms.Form):
         label=_("School plan until (year)"), min_value=2000, max_value=2100
     )
     status = forms.ChoiceField(label=_("Status"), choices=AmbitionStatus.choices)
-    groups = forms.ModelMultipleChoiceField(
+    groups = ModelMultipleChoiceField(
         label=_("Groups working on it"),
         queryset=Group.objects.none(),
         required=False,
