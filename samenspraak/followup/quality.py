@@ -367,6 +367,7 @@ def _store(*, user, group, session, questionnaire: Questionnaire, period: str, a
                 QualityAnswered,
                 scope=scope,
                 person={"user": user} if session is None else {"user": user, "period": period},
+                lock=group,
             )
             earlier = QualityResponse.objects.filter(
                 group=group, session=session, instrument=questionnaire.instrument

@@ -12,9 +12,14 @@ register then tells who answered, never in which order.
 from django.db import models
 
 
-def register_answer(model: type[models.Model], *, scope: dict, person: dict) -> None:
+def register_answer(
+    model: type[models.Model], *, scope: dict, person: dict, lock: models.Model
+) -> None:
     """Add `person` to the register of `scope`; raises IntegrityError when they are in it
-    already (the unique constraint), so the caller's transaction rolls back."""
+    already (the unique constraint), so the caller's transaction rolls back. `lock` is the
+    row the scope belongs to (the agreement, the session, the group): locked first, so two
+    people answering at once rewrite the register one after the other."""
+    type(lock).objects.select_for_update().filter(pk=lock.pk).first()
     model.objects.create(**scope, **person)
     names = [f.attname for f in model._meta.concrete_fields if not f.primary_key]
     rows = list(model.objects.filter(**scope).values(*names))

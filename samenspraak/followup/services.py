@@ -94,7 +94,12 @@ def support_give(
         reason = reason[:MAX_TEXT]
     try:
         with transaction.atomic():
-            register_answer(SupportGiven, scope={"agreement": agreement}, person={"voter": voter})
+            register_answer(
+                SupportGiven,
+                scope={"agreement": agreement},
+                person={"voter": voter},
+                lock=agreement,
+            )
             return SupportAnswer.objects.create(
                 agreement=agreement,
                 answer=answer,
@@ -351,7 +356,9 @@ def feedback_give(*, session: Session, user: User, answers: dict[str, str]) -> F
         raise ValidationError(_("Write an answer to at least one question."))
     try:
         with transaction.atomic():
-            register_answer(FeedbackGiven, scope={"session": session}, person={"user": user})
+            register_answer(
+                FeedbackGiven, scope={"session": session}, person={"user": user}, lock=session
+            )
             return Feedback.objects.create(
                 session=session, author=None if session.feedback_anonymous else user, **texts
             )

@@ -213,3 +213,40 @@ def test_registers_do_not_keep_the_order_of_answering(group, facilitator, teache
     with pytest.raises(ValidationError):  # still once each
         services.support_give(agreement=agreement, voter="user:10", name="X", answer="agree")
     assert SupportGiven.objects.count() == 3
+
+
+@pytest.mark.django_db(transaction=True)
+def test_people_answering_at_once_are_all_registered(group, facilitator):
+    """Each answer rewrites the register; the agreement's row is locked first, so answers
+    that arrive together are all kept (on PostgreSQL from parallel connections; SQLite
+    serialises writers itself, so there the same calls run one after the other)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.db import connection, connections
+
+    from samenspraak.followup.models import SupportGiven
+
+    session = make_session(group, facilitator)
+    agreement = services.agreement_propose(
+        session=session, by=facilitator, text="Afspraak", anonymous=True
+    )
+
+    def answer(number: int) -> None:
+        try:
+            services.support_give(
+                agreement=agreement, voter=f"user:{number}", name="", answer="agree"
+            )
+        finally:
+            connections.close_all()
+
+    voters = range(1, 9)
+    if connection.vendor == "postgresql":
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            list(pool.map(answer, voters))
+    else:
+        for number in voters:
+            services.support_give(
+                agreement=agreement, voter=f"user:{number}", name="", answer="agree"
+            )
+    assert SupportGiven.objects.filter(agreement=agreement).count() == 8
+    assert agreement.answers.count() == 8
