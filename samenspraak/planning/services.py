@@ -35,16 +35,12 @@ DEFAULT_GROUND_RULES = (
 
 
 def ground_rules_for(school: School) -> list[GroundRule]:
+    """The school's own ground rules, or (unsaved) the defaults while it has none: reading
+    them writes nothing."""
     rules = list(school.ground_rules.all())
-    if not rules:
-        GroundRule.objects.bulk_create(
-            [
-                GroundRule(school=school, position=i, text=t)
-                for i, t in enumerate(DEFAULT_GROUND_RULES)
-            ]
-        )
-        rules = list(school.ground_rules.all())
-    return rules
+    return rules or [
+        GroundRule(school=school, position=i, text=t) for i, t in enumerate(DEFAULT_GROUND_RULES)
+    ]
 
 
 @transaction.atomic
