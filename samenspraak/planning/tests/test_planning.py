@@ -312,3 +312,14 @@ def test_the_join_code_is_shown_to_planners_not_to_participants(client, teacher,
         session.join_code
         not in client.get(reverse("planning:session_detail", args=[session.pk])).content.decode()
     )
+
+
+def test_reading_the_default_ground_rules_writes_nothing(client, school, admin):
+    from samenspraak.planning.models import GroundRule
+    from samenspraak.planning.services import DEFAULT_GROUND_RULES
+
+    client.force_login(admin)
+    response = client.get(reverse("planning:ground_rules", args=[school.pk]))
+    assert response.status_code == 200
+    assert DEFAULT_GROUND_RULES[0] in response.content.decode()
+    assert not GroundRule.objects.exists()
