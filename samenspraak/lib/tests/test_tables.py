@@ -216,3 +216,15 @@ def test_the_command_prints_a_readable_table_with_the_quality():
 def test_the_command_refuses_bad_arguments(args):
     with pytest.raises(CommandError):
         run_command(*args)
+
+
+def test_20_people_at_5_tables_meet_everyone_in_7_rounds_as_kirkmans_schoolgirls():
+    """15 travellers in threes meet each other exactly once and every host."""
+    schedule = assign(20, 4, 7)
+    assert_valid(schedule, 20, 4, 7, hosts=True)
+    assert distinct_pairs(schedule) == upper_bound(20, 4, 7) == 180
+    travellers = [[table[1:] for table in tables] for tables in schedule]
+    assert repeat_pairs(travellers) == 0
+    for traveller in range(5, 20):
+        hosts = {t for tables in schedule for t, table in enumerate(tables) if traveller in table}
+        assert hosts == set(range(5))
