@@ -488,9 +488,9 @@ def _travellers_then_hosts(
             [[_LETTERS.index(c) for c in table] for table in line.split()]
             for line in _KIRKMAN_15[:rounds]
         ]
-    elif travellers >= 2 and table_count(travellers, per_table) == g:
+    elif per_table >= 2 and table_count(travellers, per_table) == g:
         start = _closed_form(travellers, per_table, rounds, False)
-    if travellers >= 2 and table_count(travellers, per_table) == g:
+    if per_table >= 2 and table_count(travellers, per_table) == g:
         traveller_target = min(traveller_target, upper_bound(travellers, per_table, rounds, False))
     search = _Search(travellers, g, rounds, False, start, rng, deadline)
     groups = search.run(traveller_target, work)

@@ -30,6 +30,8 @@ ROOMS = [
     (5, 4, 3, True),
     (3, 8, 2, True),
     (12, 4, 1, False),
+    (4, 2, 3, True),  # one traveller per table: the split search must not ask for tables of 1
+    (6, 2, 5, True),
 ]
 
 
