@@ -440,11 +440,12 @@ def _with_hosts(
     Every table has exactly one host, so the distinct pairs split exactly into pairs of
     travellers (decided by how the travellers are grouped) plus host–traveller pairs
     (decided only by which group each host receives). So first, cheaply (a sixteenth of
-    the budget), the two halves are solved apart by `_travellers_then_hosts`: the
-    travellers g…people−1 as a room without hosts, then the hosts handed to their groups.
-    That finds designs the joint search misses: the 15 travellers of 20 people at 5
-    tables of 4 meet in Kirkman's schoolgirl design, each other exactly once and all 5
-    hosts, the bound of 180 pairs in 7 rounds (the joint search stops at 173–174).
+    the budget, in rooms up to _APART_MAX_SIZE), the two halves are solved apart by
+    `_travellers_then_hosts`: the travellers g…people−1 as a room without hosts, then
+    the hosts handed to their groups. That finds designs the joint search misses: the
+    15 travellers of 20 people at 5 tables of 4 meet in Kirkman's schoolgirl design,
+    each other exactly once and all 5 hosts, the bound of 180 pairs in 7 rounds (the
+    joint search stops at 173–174).
 
     It is no cure for all: a design in which all travellers meet can leave no way for
     them to meet every host too (the only resolution of the affine plane of 9 points, 9
@@ -454,9 +455,12 @@ def _with_hosts(
     with the whole budget (and the same random numbers as before this step existed), and
     the better schedule is kept.
     """
-    rng = random.Random(seed)
-    apart = _travellers_then_hosts(people, g, rounds, target, rng, deadline, work // _APART_SHARE)
-    pairs = distinct_pairs(apart) if apart else 0
+    apart, pairs = None, 0
+    if rounds * (people - g) ** 2 <= _APART_MAX_SIZE:
+        rng = random.Random(seed)
+        share = work // _APART_SHARE
+        apart = _travellers_then_hosts(people, g, rounds, target, rng, deadline, share)
+        pairs = distinct_pairs(apart) if apart else 0
     if pairs >= target:
         return apart
     joint = _Search(people, g, rounds, True, built, random.Random(seed), deadline)
@@ -464,8 +468,11 @@ def _with_hosts(
     return apart if pairs > distinct_pairs(together) else together
 
 
-# The share of the work (1/_APART_SHARE) that `_travellers_then_hosts` may spend.
+# The share of the work (1/_APART_SHARE) that `_travellers_then_hosts` may spend, and
+# the largest room (rounds × travellers²) it is tried on: setting up its search costs
+# about that many steps outside the budget, and the designs it finds are small.
 _APART_SHARE = 16
+_APART_MAX_SIZE = 200_000
 
 
 def _travellers_then_hosts(
@@ -496,24 +503,28 @@ def _travellers_then_hosts(
     groups = search.run(traveller_target, work)
     if distinct_pairs(groups) < traveller_target:
         return None  # the hosts cannot make up for it: leave it to the joint search
-    return _seat_hosts(groups, g, rng, deadline)
+    return _seat_hosts(groups, g, rng, deadline, work)
 
 
-def _seat_hosts(groups: Schedule, g: int, rng: random.Random, deadline: float) -> Schedule:
+def _seat_hosts(
+    groups: Schedule, g: int, rng: random.Random, deadline: float, work: int
+) -> Schedule:
     """Give each round's g traveller groups (travellers numbered from 0) to hosts 0…g−1.
 
     Coordinate descent: take one round out and give its groups the hosts that add the
     most new host–traveller pairs given all other rounds (an assignment problem, solved
     exactly by `_best_assignment`); repeat over the rounds until none improves. A few
     restarts from random hosts, stopping as soon as every traveller meets min(rounds, g)
-    different hosts. Returns the schedule with the hosts, travellers numbered from g on.
+    different hosts or `work` is spent (one round re-seated costs g³ + travellers·g).
+    Returns the schedule with the hosts, travellers numbered from g on.
     """
     rounds = len(groups)
     travellers = sum(len(group) for group in groups[0])
     goal = travellers * min(rounds, g)
     best, best_covered = None, -1
+    done, step = 0, g**3 + travellers * g
     for attempt in range(_HOST_RESTARTS):
-        if attempt and time.perf_counter() > deadline:
+        if attempt and (done > work or time.perf_counter() > deadline):
             break
         host_of = [list(range(g)) if not attempt else rng.sample(range(g), g) for _ in groups]
         met = [[0] * g for _ in range(travellers)]  # met[x][h]: times x sat with host h
@@ -523,7 +534,8 @@ def _seat_hosts(groups: Schedule, g: int, rng: random.Random, deadline: float) -
                     met[x][h] += 1
         covered = sum(1 for row in met for count in row if count)
         stale = 0  # rounds re-seated since the last gain; a sweep of them ends the attempt
-        while stale < 8 * rounds and covered < goal and g <= _MAX_ASSIGNMENT:
+        while stale < 8 * rounds and covered < goal and done <= work and g <= _MAX_ASSIGNMENT:
+            done += step
             r = rng.randrange(rounds)
             tables, hosts = groups[r], host_of[r]
             for group, h in zip(tables, hosts, strict=True):
