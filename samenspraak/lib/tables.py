@@ -19,6 +19,9 @@ How a schedule is made, cheapest first:
    tabu search moves travellers between tables within one round (Dotú & Van Hentenryck),
    keeping the best schedule seen. It stops as soon as it reaches `upper_bound`, because
    nothing better exists, or when its budget is spent.
+   With hosts (`_with_hosts`) the travellers are first, cheaply, seated as a room of
+   their own and the hosts handed to their groups afterwards, which finds designs such
+   as Kirkman's schoolgirls (`_KIRKMAN_15`); the joint search runs if that misses.
 
 Table sizes: g = ⌈people / size⌉ tables with ⌊people/g⌋ or ⌈people/g⌉ seats. A table never
 has more than `size` seats, so when the count does not divide some tables have one seat
