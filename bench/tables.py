@@ -3,19 +3,50 @@
 Prints, per point, distinct pairs ÷ upper bound and the seconds taken, then a summary.
 Targets: the bound wherever a schedule without repeats exists, ≥ 99 % elsewhere, and
 under 0.5 s per point. Run from the repository root: python bench/tables.py
+
+`python bench/tables.py --prove PEOPLE SIZE ROUNDS [SECONDS]` instead asks CP-SAT for the
+true optimum of one room with hosts (needs `pip install ortools`, not a dependency of
+the project); that is how the optima in PROVEN_BEST were proven.
 """
 
+import itertools
+import math
 import sys
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from samenspraak.lib.tables import assign, distinct_pairs, upper_bound  # noqa: E402
+from samenspraak.lib.tables import assign, distinct_pairs, table_count, upper_bound  # noqa: E402
 
 PEOPLE = (8, 12, 16, 20, 24, 30, 32, 40, 50, 64, 80, 100, 150, 200, 300)
 SIZES = (3, 4, 5, 6, 8)
 ROUNDS = (2, 3, 4, 5, 7)
+
+# Points (people, size, rounds; with hosts) where the bound is out of reach and the
+# schedule is proven optimal, with the most distinct pairs any schedule has:
+# * 2 tables, 3 rounds: a traveller is a vector in {0,1}³ (its table per round); two
+#   travellers never meet only if their vectors are complementary and a traveller sees
+#   one host only if the vector is constant, so the optimum is a small integer program
+#   over the 8 counts, solved by enumeration in samenspraak/lib/tests/test_tables.py
+#   (test_two_tables_in_three_rounds_are_optimal_below_the_bound).
+# * 3 tables of 4, 4 rounds: CP-SAT (OR-Tools, --prove) proves 59; the bound 63 needs the 9
+#   travellers to form the affine plane of order 3, whose only resolution lets them meet
+#   at most 23 of their 27 host pairs.
+# * 3 tables of 7, 7 and 6, 4 rounds: CP-SAT proves 181 (bound 187) on the same types
+#   model as for 2 tables: a traveller is a vector in {0,1,2}⁴, two travellers meet iff
+#   their vectors agree somewhere, a traveller meets the hosts whose numbers occur in it.
+PROVEN_BEST = {
+    (8, 4, 3): 24,
+    (8, 5, 3): 24,
+    (8, 6, 3): 24,
+    (12, 6, 3): 60,
+    (12, 8, 3): 60,
+    (16, 8, 3): 112,
+    (12, 4, 4): 59,
+    (12, 5, 4): 59,
+    (20, 8, 4): 181,
+}
 
 
 def main() -> None:
@@ -33,26 +64,76 @@ def main() -> None:
                 seconds = time.perf_counter() - start
                 pairs = distinct_pairs(schedule)
                 bound = upper_bound(people, size, rounds)
-                results.append((people, size, rounds, pairs / bound, seconds))
+                results.append((people, size, rounds, pairs / bound, seconds, pairs))
                 print(
                     f"{people:>6} {size:>4} {rounds:>6} {pairs:>6} {bound:>6} "
                     f"{pairs / bound:>8.2%} {seconds:>6.3f}"
                 )
 
-    at_bound = sum(1 for *_, q, _ in results if q >= 1)
+    at_bound = sum(1 for row in results if row[3] >= 1)
     worst = min(results, key=lambda row: row[3])
     slowest = max(results, key=lambda row: row[4])
     below = [row for row in results if row[3] < 0.99]
+    optimal = [row for row in below if PROVEN_BEST.get(row[:3]) == row[5]]
     print()
     print(f"points: {len(results)}, at the bound: {at_bound}")
     print(f"minimum quality: {worst[3]:.2%} at people={worst[0]} size={worst[1]} rounds={worst[2]}")
     print(
         f"slowest: {slowest[4]:.3f} s at people={slowest[0]} size={slowest[1]} rounds={slowest[2]}"
     )
-    print(f"below 99 %: {len(below)}")
-    for people, size, rounds, q, _ in below:
-        print(f"  people={people} size={size} rounds={rounds}: {q:.2%}")
+    print(f"below 99 %: {len(below)}, of which proven optimal: {len(optimal)}")
+    for row in below:
+        note = " (proven optimal)" if row in optimal else ""
+        print(f"  people={row[0]} size={row[1]} rounds={row[2]}: {row[3]:.2%}{note}")
+
+
+def prove(people: int, size: int, rounds: int, seconds: float = 240) -> None:
+    """Print CP-SAT's best schedule value and its proven upper bound for one room.
+
+    The model counts travellers per type: a traveller's type is the vector of their
+    table in each round (host t stays at table t). Two travellers meet iff their vectors
+    agree in some round, and a traveller meets the hosts of the tables in their vector,
+    so the distinct pairs are a quadratic function of the counts. Each round seats
+    ⌊people/g⌋ or ⌈people/g⌉ at every table (round 1 fixed: tables are interchangeable).
+    """
+    from ortools.sat.python import cp_model
+
+    g = table_count(people, size)
+    travellers = people - g
+    small, big = divmod(people, g)
+    types = list(itertools.product(range(g), repeat=rounds))
+    model = cp_model.CpModel()
+    count = [model.NewIntVar(0, travellers, "") for _ in types]
+    model.Add(sum(count) == travellers)
+    for r in range(rounds):
+        larger = [model.NewBoolVar("") for _ in range(g)]
+        model.Add(sum(larger) == big)
+        for t in range(g):
+            if r == 0:
+                model.Add(larger[t] == int(t < big))
+            seated = sum(c for c, v in zip(count, types, strict=True) if v[r] == t)
+            model.Add(seated == small - 1 + larger[t])
+    index = {v: i for i, v in enumerate(types)}
+    apart = []  # pairs of types that differ in every round: their travellers never meet
+    for i, v in enumerate(types):
+        for w in itertools.product(*[[t for t in range(g) if t != v[r]] for r in range(rounds)]):
+            if index[w] > i:
+                product = model.NewIntVar(0, travellers**2, "")
+                model.AddMultiplicationEquality(product, [count[i], count[index[w]]])
+                apart.append(product)
+    with_hosts = sum(c * len(set(v)) for c, v in zip(count, types, strict=True))
+    model.Maximize(math.comb(travellers, 2) - sum(apart) + with_hosts)
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = seconds
+    status = solver.StatusName(solver.Solve(model))
+    print(
+        f"people={people} size={size} rounds={rounds}: {status}, best {solver.ObjectiveValue():.0f}"
+        f", at most {solver.BestObjectiveBound():.0f} (bound {upper_bound(people, size, rounds)})"
+    )
 
 
 if __name__ == "__main__":
-    main()
+    if sys.argv[1:2] == ["--prove"]:
+        prove(*map(int, sys.argv[2:5]), *map(float, sys.argv[5:6]))
+    else:
+        main()

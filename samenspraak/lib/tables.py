@@ -19,6 +19,9 @@ How a schedule is made, cheapest first:
    tabu search moves travellers between tables within one round (Dotú & Van Hentenryck),
    keeping the best schedule seen. It stops as soon as it reaches `upper_bound`, because
    nothing better exists, or when its budget is spent.
+   With hosts (`_with_hosts`) the travellers are first, cheaply, seated as a room of
+   their own and the hosts handed to their groups afterwards, which finds designs such
+   as Kirkman's schoolgirls (`_KIRKMAN_15`); the joint search runs if that misses.
 
 Table sizes: g = ⌈people / size⌉ tables with ⌊people/g⌋ or ⌈people/g⌉ seats. A table never
 has more than `size` seats, so when the count does not divide some tables have one seat
@@ -81,9 +84,13 @@ def assign(
 
     built = _closed_form(people, size, rounds, hosts)
     if len(built) < rounds:
-        search = _Search(people, g, rounds, hosts, built, random.Random(seed), deadline)
         target = upper_bound(people, size, rounds, hosts)
-        built = search.run(target, work=int(time_budget * _WORK_PER_SECOND))
+        work = int(time_budget * _WORK_PER_SECOND)
+        if hosts:
+            built = _with_hosts(people, g, built, rounds, target, seed, deadline, work)
+        else:
+            search = _Search(people, g, rounds, False, built, random.Random(seed), deadline)
+            built = search.run(target, work)
     return [[_host_first(table, hosts, g) for table in tables] for tables in built]
 
 
@@ -321,6 +328,21 @@ _GOLFERS_32_4 = (
 )
 _LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdef"
 
+# Kirkman's schoolgirl problem: 15 people in threes for 7 rounds, every two together
+# exactly once (a Kirkman triple system of order 15, found by the search below). The
+# travellers of 20 people at 5 tables with hosts: the i-th triple of a round sits with
+# host i, and then every traveller also meets all 5 hosts, the bound of 180 pairs.
+# Letters A…O are travellers 0…14.
+_KIRKMAN_15 = (
+    "ILO CEH DMN AJK BFG",
+    "CIM BJN DEF AHO GKL",
+    "FHJ CDK AGI ELN BMO",
+    "BEK HIN CFO GJM ADL",
+    "DGH FLM KNO ABC EIJ",
+    "AFN EGO CJL BDI HKM",
+    "DJO AEM BHL FIK CGN",
+)
+
 
 def _closed_form(people: int, size: int, rounds: int, hosts: bool) -> Schedule:
     """The first rounds (at most `rounds`) that a closed form seats optimally.
@@ -401,6 +423,197 @@ def _cell_sizes(people: int, g: int, hosts: bool) -> list[list[int]]:
             cells[j][t] += 1
         rest -= min(rest, g)
     return cells
+
+
+# --- hosts on top of travellers ------------------------------------------------------
+
+
+def _with_hosts(
+    people: int,
+    g: int,
+    built: Schedule,
+    rounds: int,
+    target: int,
+    seed: int,
+    deadline: float,
+    work: int,
+) -> Schedule:
+    """Seat the rounds the closed form could not give (`built` holds those it could).
+
+    Every table has exactly one host, so the distinct pairs split exactly into pairs of
+    travellers (decided by how the travellers are grouped) plus host–traveller pairs
+    (decided only by which group each host receives). So first, cheaply (a sixteenth of
+    the budget, in rooms up to _APART_MAX_SIZE), the two halves are solved apart by
+    `_travellers_then_hosts`: the travellers g…people−1 as a room without hosts, then
+    the hosts handed to their groups. That finds designs the joint search misses: the
+    15 travellers of 20 people at 5 tables of 4 meet in Kirkman's schoolgirl design,
+    each other exactly once and all 5 hosts, the bound of 180 pairs in 7 rounds (the
+    joint search stops at 173–174).
+
+    It is no cure for all: a design in which all travellers meet can leave no way for
+    them to meet every host too (the only resolution of the affine plane of 9 points, 9
+    travellers at 3 tables for 4 rounds, reaches at most 23 of the 27 host pairs, so 12
+    people at 3 tables for 4 rounds stay below the bound of 63). So unless the bound is
+    reached, the tabu search seats hosts and travellers together, starting from `built`,
+    with the whole budget (and the same random numbers as before this step existed), and
+    the better schedule is kept.
+    """
+    apart, pairs = None, 0
+    if rounds * (people - g) ** 2 <= _APART_MAX_SIZE:
+        rng = random.Random(seed)
+        share = work // _APART_SHARE
+        apart = _travellers_then_hosts(people, g, rounds, target, rng, deadline, share)
+        pairs = distinct_pairs(apart) if apart else 0
+    if pairs >= target:
+        return apart
+    joint = _Search(people, g, rounds, True, built, random.Random(seed), deadline)
+    together = joint.run(target, work)
+    return apart if pairs > distinct_pairs(together) else together
+
+
+# The share of the work (1/_APART_SHARE) that `_travellers_then_hosts` may spend, and
+# the largest room (rounds × travellers²) it is tried on: setting up its search costs
+# about that many steps outside the budget, and the designs it finds are small.
+_APART_SHARE = 16
+_APART_MAX_SIZE = 200_000
+
+
+def _travellers_then_hosts(
+    people: int, g: int, rounds: int, target: int, rng: random.Random, deadline: float, work: int
+) -> Schedule | None:
+    """Seat the travellers without hosts, then give each round's groups their hosts.
+
+    The travellers start from `_KIRKMAN_15` or the closed form for a room of travellers
+    only (for 16 travellers at 4 tables that is the affine plane AG(2, 4): everyone meets
+    everyone in 5 rounds); the search completes the rounds. The travellers need at least
+    `target` minus the most host pairs there are (each traveller meeting min(rounds, g)
+    hosts), else no host seating can reach the bound and None is returned.
+    """
+    travellers = people - g
+    per_table = -(-travellers // g)
+    traveller_target = target - travellers * min(rounds, g)
+    start: Schedule = []
+    if travellers == 15 and g == 5:
+        start = [
+            [[_LETTERS.index(c) for c in table] for table in line.split()]
+            for line in _KIRKMAN_15[:rounds]
+        ]
+    elif per_table >= 2 and table_count(travellers, per_table) == g:
+        start = _closed_form(travellers, per_table, rounds, False)
+    if per_table >= 2 and table_count(travellers, per_table) == g:
+        traveller_target = min(traveller_target, upper_bound(travellers, per_table, rounds, False))
+    search = _Search(travellers, g, rounds, False, start, rng, deadline)
+    groups = search.run(traveller_target, work)
+    if distinct_pairs(groups) < traveller_target:
+        return None  # the hosts cannot make up for it: leave it to the joint search
+    return _seat_hosts(groups, g, rng, deadline, work)
+
+
+def _seat_hosts(
+    groups: Schedule, g: int, rng: random.Random, deadline: float, work: int
+) -> Schedule:
+    """Give each round's g traveller groups (travellers numbered from 0) to hosts 0…g−1.
+
+    Coordinate descent: take one round out and give its groups the hosts that add the
+    most new host–traveller pairs given all other rounds (an assignment problem, solved
+    exactly by `_best_assignment`); repeat over the rounds until none improves. A few
+    restarts from random hosts, stopping as soon as every traveller meets min(rounds, g)
+    different hosts or `work` is spent (one round re-seated costs g³ + travellers·g).
+    Returns the schedule with the hosts, travellers numbered from g on.
+    """
+    rounds = len(groups)
+    travellers = sum(len(group) for group in groups[0])
+    goal = travellers * min(rounds, g)
+    best, best_covered = None, -1
+    done, step = 0, g**3 + travellers * g
+    for attempt in range(_HOST_RESTARTS):
+        if attempt and (done > work or time.perf_counter() > deadline):
+            break
+        host_of = [list(range(g)) if not attempt else rng.sample(range(g), g) for _ in groups]
+        met = [[0] * g for _ in range(travellers)]  # met[x][h]: times x sat with host h
+        for tables, hosts in zip(groups, host_of, strict=True):
+            for group, h in zip(tables, hosts, strict=True):
+                for x in group:
+                    met[x][h] += 1
+        covered = sum(1 for row in met for count in row if count)
+        stale = 0  # rounds re-seated since the last gain; a sweep of them ends the attempt
+        while stale < 8 * rounds and covered < goal and done <= work and g <= _MAX_ASSIGNMENT:
+            done += step
+            r = rng.randrange(rounds)
+            tables, hosts = groups[r], host_of[r]
+            for group, h in zip(tables, hosts, strict=True):
+                for x in group:
+                    met[x][h] -= 1
+            # Hosts in random order: among equally good assignments each sweep takes
+            # another, which lets the descent drift along plateaus.
+            order = rng.sample(range(g), g)
+            loss = [[sum(1 for x in group if met[x][h]) for h in order] for group in tables]
+            before = sum(
+                1 for group, h in zip(tables, hosts, strict=True) for x in group if met[x][h]
+            )
+            chosen = [order[column] for column in _best_assignment(loss)]
+            after = sum(
+                1 for group, h in zip(tables, chosen, strict=True) for x in group if met[x][h]
+            )
+            host_of[r] = hosts = chosen
+            stale = 0 if after < before else stale + 1
+            covered += before - after
+            for group, h in zip(tables, hosts, strict=True):
+                for x in group:
+                    met[x][h] += 1
+        if covered > best_covered:
+            best, best_covered = [list(hosts) for hosts in host_of], covered
+        if covered >= goal:
+            break
+    schedule = []
+    for tables, hosts in zip(groups, best, strict=True):
+        seated: list[list[int]] = [[h] for h in range(g)]
+        for group, h in zip(tables, hosts, strict=True):
+            seated[h].extend(g + x for x in group)
+        schedule.append(seated)
+    return schedule
+
+
+_HOST_RESTARTS = 20
+# The exact assignment costs g³ steps per round; beyond this many tables the groups keep
+# the hosts they were given (with that many tables hosts rarely have to repeat anyway).
+_MAX_ASSIGNMENT = 40
+
+
+def _best_assignment(cost: list[list[int]]) -> list[int]:
+    """The column for each row of a square matrix that minimises the total cost
+    (the Hungarian method with potentials, O(n³))."""
+    n = len(cost)
+    u, v = [0] * (n + 1), [0] * (n + 1)
+    row_of, way = [0] * (n + 1), [0] * (n + 1)  # row_of[column], 1-based; 0 = free
+    for row in range(1, n + 1):
+        row_of[0], column = row, 0
+        lowest, used = [math.inf] * (n + 1), [False] * (n + 1)
+        while row_of[column]:
+            used[column] = True
+            current, delta, nearest = row_of[column], math.inf, 0
+            for j in range(1, n + 1):
+                if not used[j]:
+                    reduced = cost[current - 1][j - 1] - u[current] - v[j]
+                    if reduced < lowest[j]:
+                        lowest[j], way[j] = reduced, column
+                    if lowest[j] < delta:
+                        delta, nearest = lowest[j], j
+            for j in range(n + 1):
+                if used[j]:
+                    u[row_of[j]] += delta
+                    v[j] -= delta
+                else:
+                    lowest[j] -= delta
+            column = nearest
+        while column:
+            previous = way[column]
+            row_of[column] = row_of[previous]
+            column = previous
+    chosen = [0] * n
+    for j in range(1, n + 1):
+        chosen[row_of[j] - 1] = j - 1
+    return chosen
 
 
 # --- search ----------------------------------------------------------------------------

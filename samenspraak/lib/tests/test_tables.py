@@ -30,6 +30,8 @@ ROOMS = [
     (5, 4, 3, True),
     (3, 8, 2, True),
     (12, 4, 1, False),
+    (4, 2, 3, True),  # one traveller per table: the split search must not ask for tables of 1
+    (6, 2, 5, True),
 ]
 
 
@@ -216,3 +218,61 @@ def test_the_command_prints_a_readable_table_with_the_quality():
 def test_the_command_refuses_bad_arguments(args):
     with pytest.raises(CommandError):
         run_command(*args)
+
+
+def test_20_people_at_5_tables_meet_everyone_in_7_rounds_as_kirkmans_schoolgirls():
+    """15 travellers in threes meet each other exactly once and every host."""
+    schedule = assign(20, 4, 7)
+    assert_valid(schedule, 20, 4, 7, hosts=True)
+    assert distinct_pairs(schedule) == upper_bound(20, 4, 7) == 180
+    travellers = [[table[1:] for table in tables] for tables in schedule]
+    assert repeat_pairs(travellers) == 0
+    for traveller in range(5, 20):
+        hosts = {t for tables in schedule for t, table in enumerate(tables) if traveller in table}
+        assert hosts == set(range(5))
+
+
+def best_at_two_tables(people, size, rounds):
+    """The most distinct pairs with hosts at 2 tables of equal size, by counting types.
+
+    A traveller's type is the vector of their tables per round. Two travellers never meet
+    exactly when their vectors are complementary, and a traveller meets both hosts unless
+    their vector is constant, so only how many travellers have each type matters; every
+    split of the travellers over the 2^rounds types that seats half of them at each table
+    in each round is a schedule.
+    """
+    g = table_count(people, size)
+    travellers = people - g
+    assert g == 2 and travellers % 2 == 0
+    types = list(product((0, 1), repeat=rounds))
+    best = 0
+
+    def split(index, left, counts):
+        nonlocal best
+        if index == len(types) - 1:
+            counts = [*counts, left]
+            for r in range(rounds):
+                if 2 * sum(c for v, c in zip(types, counts, strict=True) if v[r]) != travellers:
+                    return
+            apart = sum(counts[i] * counts[-1 - i] for i in range(len(types) // 2))
+            hosts = 2 * travellers - counts[0] - counts[-1]
+            best = max(best, travellers * (travellers - 1) // 2 - apart + hosts)
+            return
+        for count in range(left + 1):
+            split(index + 1, left - count, [*counts, count])
+
+    split(0, travellers, [])
+    return best
+
+
+def test_counting_types_agrees_with_trying_everything():
+    for people, size in [(6, 3), (8, 4)]:
+        assert best_at_two_tables(people, size, 3) == best_by_trying_everything(
+            people, size, 3, True
+        )
+
+
+@pytest.mark.parametrize(("people", "size", "best"), [(8, 4, 24), (12, 6, 60), (16, 8, 112)])
+def test_two_tables_in_three_rounds_are_optimal_below_the_bound(people, size, best):
+    assert best_at_two_tables(people, size, 3) == best < upper_bound(people, size, 3)
+    assert distinct_pairs(assign(people, size, 3)) == best
