@@ -526,30 +526,24 @@ window.SamenspraakLiveKinds = (api) => {
   // --- Console input ---------------------------------------------------------------------
 
   if (console_) {
-    $("live-theme-form")?.addEventListener("submit", (event) => {
-      event.preventDefault();
-      const field = $("live-theme-title");
-      const title = field.value.trim();
-      if (!title) {
-        api.showError(t("emptyNote"));
-        field.focus();
-        return;
-      }
-      act("cluster.create", { title });
-      field.value = "";
-    });
-    $("live-option-form")?.addEventListener("submit", (event) => {
-      event.preventDefault();
-      const field = $("live-option-title");
-      const title = field.value.trim();
-      if (!title) {
-        api.showError(t("emptyNote"));
-        field.focus();
-        return;
-      }
-      act("cluster.create", { title });
-      field.value = "";
-    });
+    // A theme (clustering) and an option to vote on (voting) are both clusters.
+    for (const [form, input] of [
+      ["live-theme-form", "live-theme-title"],
+      ["live-option-form", "live-option-title"],
+    ]) {
+      $(form)?.addEventListener("submit", (event) => {
+        event.preventDefault();
+        const field = $(input);
+        const title = field.value.trim();
+        if (!title) {
+          api.showError(t("emptyNote"));
+          field.focus();
+          return;
+        }
+        act("cluster.create", { title });
+        field.value = "";
+      });
+    }
     $("live-cluster-form")?.addEventListener("submit", (event) => {
       event.preventDefault();
       const note = $("live-cluster-note").value;
