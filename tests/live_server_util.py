@@ -99,6 +99,39 @@ def base_env(folder: Path, *, database_url: str | None = None, redis_url: str | 
     return env
 
 
+# The start every browser seed shares: one school with the library synced and a
+# `person()` helper (run after SEED_PRELUDE, or on its own: it sets Django up itself).
+SCHOOL_SEED = r"""
+import json
+import os
+from datetime import date, timedelta
+
+import django
+
+django.setup()
+
+from django.utils import timezone
+
+from samenspraak.accounts.models import User
+from samenspraak.followup.services import action_add
+from samenspraak.methods.library import sync_library
+from samenspraak.methods.models import Method
+from samenspraak.methods.services import snapshot_take
+from samenspraak.planning.models import Cycle, Session
+from samenspraak.schools.models import Group, GroupMember, Membership, School
+
+password = os.environ["SEED_PASSWORD"]
+sync_library()
+school = School.objects.create(name="Stedelijk Lyceum De Linde")
+
+
+def person(email, name, **roles):
+    user = User.objects.create_user(email=email, name=name, password=password)
+    Membership.objects.create(user=user, school=school, **roles)
+    return user
+"""
+
+
 def migrate_and_seed(env: dict, seed: str, **extra_env) -> dict:
     """Migrate the database of `env`, run the seed script (SEED_PRELUDE first), and return
     the JSON object it printed last."""

@@ -41,6 +41,7 @@ from tests.browser.test_live_room import (
 from tests.browser.test_pages_axe import assert_accessible, log_in
 from tests.browser.test_room_kinds import open_room
 from tests.live_server_util import (
+    SCHOOL_SEED,
     Servers,
     base_env,
     fresh_postgres,
@@ -53,27 +54,9 @@ pytestmark = pytest.mark.browser
 # Runs after SEED_PRELUDE (Django set up) against the server's database: a section with a
 # facilitator and six team members, a cycle of two sessions: the check-out "plus and delta"
 # from the library now, and a next session three weeks later.
-SEED = r"""
-from datetime import date, timedelta
-
-from django.utils import timezone
-
-from samenspraak.accounts.models import User
-from samenspraak.methods.library import sync_library
-from samenspraak.methods.models import Method
-from samenspraak.methods.services import snapshot_take
-from samenspraak.planning.models import Cycle, Session
-from samenspraak.schools.models import Group, GroupMember, Membership, School
-
-password = os.environ["SEED_PASSWORD"]
-sync_library()
-school = School.objects.create(name="Stedelijk Lyceum De Linde")
-
-
-def person(email, name, **roles):
-    user = User.objects.create_user(email=email, name=name, password=password)
-    Membership.objects.create(user=user, school=school, **roles)
-    return user
+SEED = (
+    SCHOOL_SEED
+    + r"""
 
 
 facilitator = person(
@@ -117,6 +100,7 @@ print(json.dumps({
     "teachers": [{"email": t.email, "name": t.name} for t in teachers],
 }))
 """
+)
 
 WRITING = "Plussen en delta's opschrijven"  # the library's first phase title (nl)
 NOTES = ("+ Iedereen kwam aan het woord", "Δ Minder tijd voor de inleiding", "+ Goede vragen")

@@ -40,37 +40,13 @@ from tests.browser.test_live_room import (
 )
 from tests.browser.test_pages_axe import assert_accessible
 from tests.browser.test_room_kinds import open_room
+from tests.live_server_util import SCHOOL_SEED
 
 pytestmark = pytest.mark.browser
 
-SEED = r"""
-import json
-import os
-from datetime import date, timedelta
-
-import django
-
-django.setup()
-
-from django.utils import timezone
-
-from samenspraak.accounts.models import User
-from samenspraak.followup.services import action_add
-from samenspraak.methods.library import sync_library
-from samenspraak.methods.models import Method
-from samenspraak.methods.services import snapshot_take
-from samenspraak.planning.models import Cycle, Session
-from samenspraak.schools.models import Group, GroupMember, Membership, School
-
-password = os.environ["SEED_PASSWORD"]
-sync_library()
-school = School.objects.create(name="Stedelijk Lyceum De Linde")
-
-
-def person(email, name, **roles):
-    user = User.objects.create_user(email=email, name=name, password=password)
-    Membership.objects.create(user=user, school=school, **roles)
-    return user
+SEED = (
+    SCHOOL_SEED
+    + r"""
 
 
 facilitator = person(
@@ -128,6 +104,7 @@ print(json.dumps({
     "teachers": [{"email": t.email, "name": t.name} for t in teachers],
 }))
 """
+)
 
 # Read back what the database holds once a room has ended.
 OUTCOME = r"""

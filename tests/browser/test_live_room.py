@@ -27,6 +27,7 @@ from playwright.sync_api import BrowserContext, Page, expect
 from conftest import PASSWORD, require
 from tests.browser.conftest import TIMEOUT_MS
 from tests.browser.test_pages_axe import assert_accessible, log_in
+from tests.live_server_util import SCHOOL_SEED
 
 pytestmark = pytest.mark.browser
 
@@ -36,32 +37,9 @@ START_WITHIN = 40  # seconds for uvicorn to answer
 # Runs in a subprocess against the uvicorn server's database: two sessions of one section,
 # one with the plus/delta check-out (anonymous silent writing, then sorting) and one with
 # the gossip method (a case owner who stays silent, speaking rounds).
-SEED = r"""
-import json
-import os
-
-import django
-
-django.setup()
-
-from django.utils import timezone
-
-from samenspraak.accounts.models import User
-from samenspraak.methods.library import sync_library
-from samenspraak.methods.models import Method
-from samenspraak.methods.services import snapshot_take
-from samenspraak.planning.models import Session
-from samenspraak.schools.models import Group, GroupMember, Membership, School
-
-password = os.environ["SEED_PASSWORD"]
-sync_library()
-school = School.objects.create(name="Stedelijk Lyceum De Linde")
-
-
-def person(email, name, **roles):
-    user = User.objects.create_user(email=email, name=name, password=password)
-    Membership.objects.create(user=user, school=school, **roles)
-    return user
+SEED = (
+    SCHOOL_SEED
+    + r"""
 
 
 facilitator = person(
@@ -102,6 +80,7 @@ print(json.dumps({
     "teachers": [{"email": t.email, "name": t.name} for t in teachers],
 }))
 """
+)
 
 
 @dataclass
