@@ -10,6 +10,8 @@ How a schedule is made, cheapest first:
    in round r, computed in Z_g or, when g is a prime power, in the finite field GF(g).
    Two people meet twice only if (r − r')·(j − j') = 0, which cannot happen in a field
    and cannot happen in Z_g while g divides no a·b with 1 ≤ a ≤ R−1, 1 ≤ b ≤ size−1.
+   When it does, other shifts than r·j may still keep every two seats apart in all R
+   rounds (`_difference_array`: 10 tables of 8 for 7 rounds, 6 tables for 5 rounds).
    Seat 0 never moves: it holds the host. With more seats than tables, small groups
    share a seat number and travel together, which is exactly as many repeats as the
    pigeonhole principle forces. Either way every round it gives reaches the bound.
@@ -21,7 +23,8 @@ How a schedule is made, cheapest first:
    nothing better exists, or when its budget is spent.
    With hosts (`_with_hosts`) the travellers are first, cheaply, seated as a room of
    their own and the hosts handed to their groups afterwards, which finds designs such
-   as Kirkman's schoolgirls (`_KIRKMAN_15`); the joint search runs if that misses.
+   as Kirkman's schoolgirls (`_KIRKMAN_15`); once all travellers have met, the later
+   rounds are regrouped for the hosts alone. The joint search runs if that misses.
 
 Table sizes: g = ⌈people / size⌉ tables with ⌊people/g⌋ or ⌈people/g⌉ seats. A table never
 has more than `size` seats, so when the count does not divide some tables have one seat
@@ -34,6 +37,7 @@ round and is listed first; everyone else travels. Hosts never meet each other, w
 traveller at the host's table: that is where the forced repeats cost least.)
 """
 
+import functools
 import math
 import random
 import time
@@ -343,6 +347,20 @@ _KIRKMAN_15 = (
     "DJO AEM BHL FIK CGN",
 )
 
+# Shifts for 10 tables (rows are rounds, columns labels; see `_difference_array`): 8
+# labels for 7 rounds without a repeat, found offline by that backtracking after about
+# 2 million steps, far more than it may take while a facilitator waits. Z_10's own
+# multiples give 2 rounds, and the search below finds 7 rounds only up to 7 labels.
+_DIFFERENCES_10 = (
+    (0, 0, 0, 0, 0, 0, 0, 0),
+    (0, 1, 2, 3, 4, 5, 6, 7),
+    (0, 2, 4, 8, 7, 1, 3, 5),
+    (0, 3, 8, 7, 5, 4, 9, 2),
+    (0, 4, 7, 5, 1, 9, 2, 6),
+    (0, 5, 1, 4, 9, 2, 8, 3),
+    (0, 6, 3, 9, 2, 8, 5, 1),
+)
+
 
 def _closed_form(people: int, size: int, rounds: int, hosts: bool) -> Schedule:
     """The first rounds (at most `rounds`) that a closed form seats optimally.
@@ -369,14 +387,14 @@ def _closed_form(people: int, size: int, rounds: int, hosts: bool) -> Schedule:
     power = _prime_power(g)
     if power:
         field = _Field(*power)
-        add, mul = field.add, field.mul
+        add = field.add
+        shift = field.mul
         available = g
     else:
         add = lambda a, b: (a + b) % g  # noqa: E731
-        mul = lambda a, b: a * b % g  # noqa: E731
-        # (r − r')·(j − j') must not vanish mod g for any two rounds and labels in use.
-        clash = (r for r in range(1, g) if any(r * j % g == 0 for j in range(1, labels)))
-        available = next(clash, g)
+        shifts = _difference_array(g, rounds, labels)
+        shift = lambda r, j: shifts[r][j]  # noqa: E731
+        available = len(shifts)
     # Without hosts one more round may seat everyone by label, if that evens out.
     by_label = [sum(column) for column in cells]
     extra_round = not hosts and labels == g and max(by_label) - min(by_label) <= 1
@@ -399,9 +417,77 @@ def _closed_form(people: int, size: int, rounds: int, hosts: bool) -> Schedule:
     for r in range(min(rounds, available + extra_round)):
         tables: list[list[int]] = [[] for _ in range(g)]
         for (t, j), group in members.items():
-            tables[j if r == available else add(t, mul(r, j))].extend(group)
+            tables[j if r == available else add(t, shift(r, j))].extend(group)
         schedule.append(tables)
     return schedule
+
+
+@functools.cache
+def _difference_array(g: int, rounds: int, labels: int) -> tuple[tuple[int, ...], ...]:
+    """Shifts in Z_g for `_closed_form`: in round r the cell (t, j) sits at t + D[r][j].
+
+    Two cells meet again only if D[r][j] − D[r][j'] = D[r'][j] − D[r'][j'], so for every
+    two labels the differences down the rows must be distinct. Row 0 and label 0 (the
+    hosts) are all zeros. D[r][j] = r·j does this until r·j vanishes for some label: a few
+    rounds when g is not a prime (2 for 6 or 10 tables). When that falls short of
+    `rounds` ≤ g, `_DIFFERENCES_10` or a short backtracking, label by label, may give them
+    all (5 rounds for 6 tables with up to 5 labels; 6 tables admit no 6 rounds, as Euler's
+    36 officers admit no pair of orthogonal Latin squares). Otherwise the rows of
+    multiples are returned, fewer than asked, and the tabu search seats the rest: from
+    those it does better than from more perfect rounds that leave it less freedom (24
+    people at 6 tables of 4 in 7 rounds: 230 pairs from 2 such rounds, 229 from 5).
+    """
+    rows = min(rounds, g)
+    multiples = next(
+        (r for r in range(1, rows) if any(r * j % g == 0 for j in range(1, labels))), rows
+    )
+    if multiples < rounds <= g:
+        if g == 10 and rows <= len(_DIFFERENCES_10) and labels <= len(_DIFFERENCES_10[0]):
+            return tuple(row[:labels] for row in _DIFFERENCES_10[:rows])
+        found = _search_differences(g, rows, labels)
+        if found:
+            return found
+    return tuple(tuple(r * j % g for j in range(labels)) for r in range(multiples))
+
+
+# Placements the backtracking of `_search_differences` may try for one array size.
+_DIFFERENCE_STEPS = 2_000
+
+
+def _search_differences(g: int, rows: int, labels: int) -> tuple[tuple[int, ...], ...] | None:
+    """A rows × labels difference array over Z_g (see `_difference_array`), or None if
+    the backtracking finds none within _DIFFERENCE_STEPS placements."""
+    rng = random.Random(g * 10_000 + rows * 100 + labels)
+    columns = [[0] * rows]
+    steps = 0
+
+    def place(column: list[int], seen: list[set[int]]) -> bool:
+        nonlocal steps
+        steps += 1
+        if steps > _DIFFERENCE_STEPS:
+            return False
+        r = len(column)
+        if r == rows:
+            columns.append(column)
+            if len(columns) == labels or place([0], [{0} for _ in columns]):
+                return True
+            columns.pop()
+            return False
+        for value in rng.sample(range(1, g), g - 1):
+            differences = [(value - other[r]) % g for other in columns]
+            if any(d in used for d, used in zip(differences, seen, strict=True)):
+                continue
+            for d, used in zip(differences, seen, strict=True):
+                used.add(d)
+            if place([*column, value], seen):
+                return True
+            for d, used in zip(differences, seen, strict=True):
+                used.discard(d)
+        return False
+
+    if labels > 1 and not place([0], [{0}]):
+        return None
+    return tuple(tuple(column[r] for column in columns) for r in range(rows))
 
 
 def _cell_sizes(people: int, g: int, hosts: bool) -> list[list[int]]:
@@ -476,6 +562,9 @@ def _with_hosts(
 # about that many steps outside the budget, and the designs it finds are small.
 _APART_SHARE = 16
 _APART_MAX_SIZE = 200_000
+# Free rounds give the hosts far more to gain (30 people at 5 tables of 6 in 7 rounds:
+# 417 pairs without them, 420 with), so seating the hosts may then take this many shares.
+_FREE_ROUND_WORK = 4
 
 
 def _travellers_then_hosts(
@@ -506,23 +595,40 @@ def _travellers_then_hosts(
     groups = search.run(traveller_target, work)
     if distinct_pairs(groups) < traveller_target:
         return None  # the hosts cannot make up for it: leave it to the joint search
-    return _seat_hosts(groups, g, rng, deadline, work)
+    # Once every two travellers have met, the later rounds are free: any grouping of
+    # them keeps all traveller pairs, so they are regrouped for the hosts alone.
+    everyone = math.comb(travellers, 2)
+    complete = next((k for k in range(rounds) if distinct_pairs(groups[:k]) == everyone), rounds)
+    host_work = work * _FREE_ROUND_WORK if complete < rounds else work
+    return _seat_hosts(groups, g, rng, deadline, host_work, free_from=complete)
 
 
 def _seat_hosts(
-    groups: Schedule, g: int, rng: random.Random, deadline: float, work: int
+    groups: Schedule,
+    g: int,
+    rng: random.Random,
+    deadline: float,
+    work: int,
+    *,
+    free_from: int | None = None,
 ) -> Schedule:
     """Give each round's g traveller groups (travellers numbered from 0) to hosts 0…g−1.
 
     Coordinate descent: take one round out and give its groups the hosts that add the
     most new host–traveller pairs given all other rounds (an assignment problem, solved
-    exactly by `_best_assignment`); repeat over the rounds until none improves. A few
-    restarts from random hosts, stopping as soon as every traveller meets min(rounds, g)
-    different hosts or `work` is spent (one round re-seated costs g³ + travellers·g).
-    Returns the schedule with the hosts, travellers numbered from g on.
+    exactly by `_best_assignment`); repeat over the rounds until none improves. Rounds
+    from `free_from` on are free: there each traveller is seated anew, at the host's
+    table where they add most (an assignment of travellers to seats), keeping the table
+    sizes. A few restarts from random hosts, stopping as soon as every traveller meets
+    min(rounds, g) different hosts or `work` is spent (one round re-seated costs g³ +
+    travellers·g, a free one travellers³). Returns the schedule with the hosts,
+    travellers numbered from g on.
     """
     rounds = len(groups)
     travellers = sum(len(group) for group in groups[0])
+    if free_from is None or travellers > _MAX_FREE_ROUND:
+        free_from = rounds
+    groups = [[list(group) for group in tables] for tables in groups]
     goal = travellers * min(rounds, g)
     best, best_covered = None, -1
     done, step = 0, g**3 + travellers * g
@@ -544,14 +650,19 @@ def _seat_hosts(
             for group, h in zip(tables, hosts, strict=True):
                 for x in group:
                     met[x][h] -= 1
-            # Hosts in random order: among equally good assignments each sweep takes
-            # another, which lets the descent drift along plateaus.
-            order = rng.sample(range(g), g)
-            loss = [[sum(1 for x in group if met[x][h]) for h in order] for group in tables]
             before = sum(
                 1 for group, h in zip(tables, hosts, strict=True) for x in group if met[x][h]
             )
-            chosen = [order[column] for column in _best_assignment(loss)]
+            if r >= free_from:
+                done += travellers**3
+                groups[r] = tables = _regroup(tables, hosts, met, rng)
+                chosen = hosts
+            else:
+                # Hosts in random order: among equally good assignments each sweep takes
+                # another, which lets the descent drift along plateaus.
+                order = rng.sample(range(g), g)
+                loss = [[sum(1 for x in group if met[x][h]) for h in order] for group in tables]
+                chosen = [order[column] for column in _best_assignment(loss)]
             after = sum(
                 1 for group, h in zip(tables, chosen, strict=True) for x in group if met[x][h]
             )
@@ -562,11 +673,12 @@ def _seat_hosts(
                 for x in group:
                     met[x][h] += 1
         if covered > best_covered:
-            best, best_covered = [list(hosts) for hosts in host_of], covered
+            best_covered = covered
+            best = [[list(group) for group in tables] for tables in groups], host_of[:]
         if covered >= goal:
             break
     schedule = []
-    for tables, hosts in zip(groups, best, strict=True):
+    for tables, hosts in zip(*best, strict=True):
         seated: list[list[int]] = [[h] for h in range(g)]
         for group, h in zip(tables, hosts, strict=True):
             seated[h].extend(g + x for x in group)
@@ -574,7 +686,26 @@ def _seat_hosts(
     return schedule
 
 
+def _regroup(
+    tables: list[list[int]], hosts: list[int], met: list[list[int]], rng: random.Random
+) -> list[list[int]]:
+    """Seat a free round's travellers anew, as many as possible with a host they have
+    not met (met[x][h] counts the other rounds), keeping each host's number of seats.
+    Returns the new groups, in the order of `hosts`."""
+    seats = [i for i, group in enumerate(tables) for _ in group]
+    people = [x for group in tables for x in group]
+    rng.shuffle(people)  # among equally good seatings, each sweep tries another
+    cost = [[min(1, met[x][hosts[i]]) for i in seats] for x in people]
+    regrouped: list[list[int]] = [[] for _ in tables]
+    for x, seat in zip(people, _best_assignment(cost), strict=True):
+        regrouped[seats[seat]].append(x)
+    return [sorted(group) for group in regrouped]
+
+
 _HOST_RESTARTS = 20
+# A free round costs travellers³ steps to seat; beyond this many travellers it keeps the
+# groups the search gave it.
+_MAX_FREE_ROUND = 60
 # The exact assignment costs g³ steps per round; beyond this many tables the groups keep
 # the hosts they were given (with that many tables hosts rarely have to repeat anyway).
 _MAX_ASSIGNMENT = 40

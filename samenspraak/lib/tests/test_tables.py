@@ -2,6 +2,8 @@
 
 import io
 import json
+import random
+import time
 from itertools import combinations, product
 
 import pytest
@@ -9,6 +11,10 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from samenspraak.lib.tables import (
+    _DIFFERENCES_10,
+    _closed_form,
+    _difference_array,
+    _seat_hosts,
     add_latecomer,
     assign,
     distinct_pairs,
@@ -91,6 +97,63 @@ def test_81_people_in_tables_of_9_use_the_field_of_9():
     schedule = assign(81, 9, 9)
     assert repeat_pairs(schedule) == 0
     assert quality(schedule, 81, 9, 9) == 1.0
+
+
+def assert_difference_array(rows, g):
+    """Every two labels differ by another amount in every round, so no cells meet twice."""
+    for j, k in combinations(range(len(rows[0])), 2):
+        differences = [(row[j] - row[k]) % g for row in rows]
+        assert len(set(differences)) == len(rows), (j, k, differences)
+
+
+@pytest.mark.parametrize(("g", "rounds", "labels"), [(6, 5, 5), (6, 5, 4), (10, 7, 7), (20, 7, 5)])
+def test_a_short_search_finds_shifts_where_multiples_run_out(g, rounds, labels):
+    """Mod 6 or 10 the multiples r·j give 2 rounds; the backtracking gives them all."""
+    rows = _difference_array(g, rounds, labels)
+    assert len(rows) == rounds
+    assert all(value == 0 for value in rows[0]) and all(row[0] == 0 for row in rows)
+    assert_difference_array(rows, g)
+
+
+def test_the_shifts_for_10_tables_that_take_too_long_to_find_are_right():
+    assert_difference_array(_DIFFERENCES_10, 10)
+    assert len(_DIFFERENCES_10) == 7 and len(_DIFFERENCES_10[0]) == 8
+
+
+def test_six_tables_admit_no_six_perfect_rounds_so_the_multiples_remain():
+    """No two orthogonal Latin squares of order 6: the search finds nothing to add."""
+    rows = _difference_array(6, 6, 3)
+    assert rows == ((0, 0, 0), (0, 1, 2), (0, 2, 4))  # 3·2 = 0 mod 6 ends the multiples
+
+
+def test_80_people_at_10_tables_of_8_meet_without_a_repeat_for_7_rounds():
+    schedule = assign(80, 8, 7)
+    assert_valid(schedule, 80, 8, 7, hosts=True)
+    assert repeat_pairs(schedule) == 0
+    assert distinct_pairs(schedule) == upper_bound(80, 8, 7) == 1960
+
+
+def test_24_people_at_6_tables_of_4_meet_without_a_repeat_for_5_rounds():
+    schedule = assign(24, 4, 5, time_budget=0)  # no search: the shifts alone do it
+    assert repeat_pairs(schedule) == 0
+    assert distinct_pairs(schedule) == upper_bound(24, 4, 5) == 180
+
+
+def test_rounds_after_all_travellers_met_are_regrouped_for_the_hosts():
+    """30 people at 5 tables of 6: the 25 travellers meet in the affine plane of order 5 in
+    6 rounds, so round 7 only serves to meet hosts not met yet."""
+    plane = _closed_form(25, 5, 7, hosts=False)
+    assert len(plane) == 6 and distinct_pairs(plane) == 300
+    seventh = [list(range(t, 25, 5)) for t in range(5)]  # a first round as it comes
+    groups = [*plane, seventh]
+
+    def host_pairs(free_from):
+        rng, deadline = random.Random(0), time.perf_counter() + 60
+        schedule = _seat_hosts(groups, 5, rng, deadline, 400_000, free_from=free_from)
+        assert_valid(schedule, 30, 6, 7, hosts=True)
+        return distinct_pairs(schedule) - 300
+
+    assert host_pairs(free_from=6) > host_pairs(free_from=None) + 2
 
 
 def test_uneven_counts_give_tables_within_one_seat():
