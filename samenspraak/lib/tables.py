@@ -450,21 +450,22 @@ def _difference_array(g: int, rounds: int, labels: int) -> tuple[tuple[int, ...]
     return tuple(tuple(r * j % g for j in range(labels)) for r in range(multiples))
 
 
-# Placements the backtracking of `_search_differences` may try for one array size.
-_DIFFERENCE_STEPS = 2_000
+# Differences the backtracking of `_search_differences` may compute (a value tried
+# against c labels counts c): about 40 ms, so a room with many tables still gets its
+# schedule well within the time budget.
+_DIFFERENCE_WORK = 30_000
 
 
 def _search_differences(g: int, rows: int, labels: int) -> tuple[tuple[int, ...], ...] | None:
     """A rows × labels difference array over Z_g (see `_difference_array`), or None if
-    the backtracking finds none within _DIFFERENCE_STEPS placements."""
+    the backtracking finds none within _DIFFERENCE_WORK."""
     rng = random.Random(g * 10_000 + rows * 100 + labels)
     columns = [[0] * rows]
-    steps = 0
+    work = 0
 
     def place(column: list[int], seen: list[set[int]]) -> bool:
-        nonlocal steps
-        steps += 1
-        if steps > _DIFFERENCE_STEPS:
+        nonlocal work
+        if work > _DIFFERENCE_WORK:
             return False
         r = len(column)
         if r == rows:
@@ -474,6 +475,7 @@ def _search_differences(g: int, rows: int, labels: int) -> tuple[tuple[int, ...]
             columns.pop()
             return False
         for value in rng.sample(range(1, g), g - 1):
+            work += len(columns)
             differences = [(value - other[r]) % g for other in columns]
             if any(d in used for d, used in zip(differences, seen, strict=True)):
                 continue
