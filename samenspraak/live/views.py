@@ -137,7 +137,11 @@ def console(request: HttpRequest, session_id: int) -> HttpResponse:
         room.guests_allowed = request.POST["guests"] == "on"
         room.save(update_fields=["guests_allowed"])
         return redirect("live:console", session_id=session.pk)
-    return render(request, "live/console.html", _room_context(session, room, view="facilitator"))
+    # The console's socket says so: whoever opens it leads (kinds.leads).
+    context = _room_context(
+        session, room, view="facilitator", ws_path=_ws_path(room) + "?view=console"
+    )
+    return render(request, "live/console.html", context)
 
 
 @login_required

@@ -389,9 +389,13 @@
       case "my_position":
         if (event.phase === state.phase_index) state.positions = { ...(state.positions || {}), mine: event.value };
         break;
-      case "joined":
-        if (!knows(event.participant.id)) state.participants.push(event.participant);
+      case "joined": {
+        // A new seat, or one that now leads the room (its holder opened the console).
+        const known = (state.participants || []).find((p) => p.id === event.participant.id);
+        if (known) Object.assign(known, event.participant);
+        else state.participants.push(event.participant);
         break;
+      }
       case "ended":
         state.status = "ended";
         state.timer = { ...(state.timer || {}), paused: true };
