@@ -708,6 +708,22 @@
     // Themes and votes list these notes themselves; at a table the state holds just the
     // notes this screen may see (its own table's, or all on the console and projector).
     let listed = !phase || ended ? [] : shared || facilitator || atTable ? notes : [];
+    // A phone at a World Café lists the notes of the table it sits at now; its own notes
+    // from the tables before come apart, each with its table and round. The state keeps
+    // them apart, but own notes also stay in `notes` across a new state (see takeState)
+    // and the round's event comes before that state: so they are sorted here too.
+    let earlier = [];
+    if (atTable && VIEW === "participant" && !shared && !ended) {
+      const cafe = (state.tables || {})[String(index)];
+      const round = cafe ? cafe.schedule[cafe.round] : [];
+      const myTable = me ? round.findIndex((table) => table.includes(me.id)) : -1;
+      const apart = new Map();
+      for (const note of [...(state.my_earlier_notes || []), ...notes]) {
+        if (note.yours && note.phase === index && note.table !== myTable) apart.set(note.id, note);
+      }
+      earlier = [...apart.values()];
+      listed = listed.filter((n) => n.table === myTable);
+    }
     if (phase && phase.kind === "clustering") {
       // The themes list the sorted notes; here stay the ones not in a theme yet.
       const themes = new Set((state.clusters || []).map((c) => c.id));
@@ -716,11 +732,20 @@
       listed = []; // the options to vote on show them
     }
     show($("live-notes"), listed.length > 0);
+    const tableLabel = (note) =>
+      element("span", "live-note__author", t("tableNote", { table: note.table + 1, round: note.round + 1 }));
     fillList($("live-notes-list"), listed, (note) => {
       const item = noteItem(note, true);
-      if (note.table !== null && note.table !== undefined && VIEW !== "participant") {
-        item.append(element("span", "live-note__author", t("tableNote", { table: note.table + 1, round: note.round + 1 })));
+      // A phone at its table needs no label; once all tables' notes are shown it does.
+      if (note.table !== null && note.table !== undefined && (VIEW !== "participant" || shared)) {
+        item.append(tableLabel(note));
       }
+      return item;
+    });
+    show($("live-earlier"), earlier.length > 0);
+    fillList($("live-earlier-list"), earlier, (note) => {
+      const item = noteItem(note, false);
+      item.append(tableLabel(note));
       return item;
     });
     show($("live-notes-hidden"), facilitator && !shared);
