@@ -398,6 +398,7 @@ def test_a_whole_incident_method_session(browser, server, screens):  # noqa: F81
     toggle = person_row(console, owner_name).locator('button[data-role="case_owner"]')
     toggle.click()
     expect(toggle).to_have_attribute("aria-pressed", "true")
+    expect(owner.page.locator("#live-your-role")).to_have_text("Jouw rol: inbrenger")
 
     # 4. Questions to the case owner, with her talk time measured; Noah passes.
     to_phase(console, everyone, session, 3)
@@ -442,6 +443,10 @@ def test_a_whole_incident_method_session(browser, server, screens):  # noqa: F81
     # 6. Advice: the case owner listens; the facilitator moves on at her place in the order.
     to_phase(console, everyone, session, 5)
     expect(owner.page.locator("#live-silent")).to_be_visible()
+    expect(owner.page.locator("#live-your-role")).to_have_text("Jouw rol: inbrenger")
+    for phone in phones:
+        if phone is not owner:
+            expect(phone.page.locator("#live-your-role")).to_be_hidden()
     expect(owner.page.locator("#live-note-form")).to_be_hidden()
     run_round(console, everyone, [phone for phone in phones if phone is not owner])
     expect(owner.page.locator("#live-your-turn")).to_be_hidden()
@@ -518,6 +523,13 @@ def test_a_whole_world_cafe_with_three_rounds(browser, server, screens):  # noqa
         toggle = person_row(console, host).locator('button[data-role="table_host"]')
         toggle.click()
         expect(toggle).to_have_attribute("aria-pressed", "true")
+    # A host's phone names the role all session long; a traveller's names none.
+    for phone, name in zip(phones, names, strict=True):
+        role = phone.page.locator("#live-your-role")
+        if name in hosts:
+            expect(role).to_have_text("Jouw rol: tafelhost")
+        else:
+            expect(role).to_be_hidden()
 
     console.button("room.start").click()
     for screen in everyone:
@@ -611,6 +623,9 @@ def test_a_whole_world_cafe_with_three_rounds(browser, server, screens):  # noqa
 
     # The harvest: a round in which the table hosts report back (only they are in it).
     to_phase(console, everyone, session, 2)
+    for phone, name in zip(phones, names, strict=True):
+        if name in hosts:
+            expect(phone.page.locator("#live-your-role")).to_have_text("Jouw rol: tafelhost")
     run_round(
         console,
         everyone,

@@ -16,6 +16,10 @@
   const VIEW = root.dataset.view || "participant"; // participant | facilitator | projector
   const WS_PATH = root.dataset.ws;
   const TEXT = (document.getElementById("live-text") || root).dataset;
+  // The work form's roles in the page's language (a role the page does not know: its key).
+  const ROLE_NAMES = Object.fromEntries(
+    [...document.querySelectorAll("#live-role-names [data-role]")].map((node) => [node.dataset.role, node.textContent]),
+  );
   const LANG = document.documentElement.lang || "nl";
   const WRITING = new Set(["writing", "feedback_3xw", "actions", "reflection", "tables"]);
   const SHOWS_EARLIER_NOTES = new Set(["clustering", "dot_voting"]);
@@ -497,6 +501,16 @@
     const meListed = me && (state.participants || []).find((p) => p.id === me.id);
     const myRoles = (meListed && meListed.roles) || (me && me.roles) || [];
     const silent = Boolean(phase) && (phase.silent || []).some((role) => myRoles.includes(role));
+
+    // A phone names its holder's role (case owner, table host …) all session long.
+    const roleNames = myRoles.map((role) => ROLE_NAMES[role] || role);
+    setText(
+      $("live-your-role"),
+      roleNames.length > 1
+        ? t("yourRoles", { roles: roleNames.join(", ") })
+        : t("yourRole", { role: roleNames[0] || "" }),
+    );
+    show($("live-your-role"), VIEW === "participant" && roleNames.length > 0 && !ended);
 
     setText($("live-title"), (state.session && state.session.title) || $("live-title")?.textContent);
 
