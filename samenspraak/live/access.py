@@ -26,14 +26,22 @@ def runs_room(user, session: Session) -> bool:
     )
 
 
-def seat_for_user(user, room_id: int) -> tuple[Room, Participant, bool, bool]:
-    """(room, the user's seat, runs the room, seat is new) or Http404."""
+def seat_for_user(
+    user, room_id: int, *, console: bool = False
+) -> tuple[Room, Participant, bool, bool]:
+    """(room, the user's seat, runs the room, seat is new) or Http404. A seat first taken
+    on the console leads the room (`kinds.leads`); only someone who runs it opens that."""
     room = Room.objects.select_related("session").filter(pk=room_id).first()
     if room is None or not user.is_authenticated or not user.is_active:
         raise Http404
     session = get_session_for(user, room.session_id)
-    participant, created = Participant.objects.get_or_create(room=room, user=user)
-    return room, participant, runs_room(user, session), created
+    runs = runs_room(user, session)
+    if console and not runs:
+        raise Http404
+    participant, created = Participant.objects.get_or_create(
+        room=room, user=user, defaults={"on_console": console}
+    )
+    return room, participant, runs, created
 
 
 def seat_for_guest(token: str | None, room_id: int) -> tuple[Room, Participant]:

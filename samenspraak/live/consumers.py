@@ -3,6 +3,7 @@ import json
 import logging
 import time
 import uuid
+from urllib.parse import parse_qs
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
@@ -88,12 +89,17 @@ class RoomConsumer(PersonalConsumer):
 
     async def connect(self) -> None:
         self.room_id = int(self.scope["url_route"]["kwargs"]["room_id"])
-        self.projector = b"view=projector" in self.scope.get("query_string", b"")
+        query = parse_qs(self.scope.get("query_string", b"").decode("latin-1"))
+        view = (query.get("view") or [""])[0]
+        self.projector = view == "projector"
+        console = view == "console"
         user = self.scope.get("user")
         self.language = "nl"
         try:
             if user is not None and user.is_authenticated:
-                seat = await database_sync_to_async(seat_for_user)(user, self.room_id)
+                seat = await database_sync_to_async(seat_for_user)(
+                    user, self.room_id, console=console
+                )
                 self.room, self.participant, self.facilitator, new_seat = seat
                 self.language = user.language
             else:
@@ -104,6 +110,8 @@ class RoomConsumer(PersonalConsumer):
                 )
                 new_seat = False  # a guest's seat is made when they join by name
                 self.facilitator = False
+                if console:
+                    raise Http404
         except Http404:
             await self.close(code=CLOSE_NOT_FOUND)
             return
@@ -127,6 +135,12 @@ class RoomConsumer(PersonalConsumer):
                     room_id=self.room_id, participant=self.participant
                 )
             )
+        elif console:
+            outcome = await database_sync_to_async(engine.console_opened)(
+                room_id=self.room_id, participant=self.participant
+            )
+            if outcome is not None:
+                await self.announce(outcome)
         await self.send_state()
 
     async def disconnect(self, code: int) -> None:

@@ -465,6 +465,29 @@ def seat_taken(*, room_id: int, participant: Participant) -> Outcome:
     return Outcome(seq=room.seq, events=[_all(event), *placed])
 
 
+def console_opened(*, room_id: int, participant: Participant) -> Outcome | None:
+    """Someone who runs the room opened the console on a seat they had taken as a
+    participant: from now on they lead, like the session's facilitator (`kinds.leads`).
+    Everyone's list of people learns it from a `joined` event with `leads` set."""
+    with transaction.atomic():
+        room = (
+            Room.objects.select_for_update(of=("self",)).select_related("session").get(pk=room_id)
+        )
+        participant.refresh_from_db()
+        if leads(room, participant):
+            return None
+        participant.on_console = True
+        participant.save(update_fields=["on_console"])
+        room.seq += 1
+        room.save(update_fields=["seq"])
+        event = {
+            "kind": "joined",
+            "seq": room.seq,
+            "participant": participant_payload(room, participant),
+        }
+    return Outcome(seq=room.seq, events=[_all(event)])
+
+
 def participant_payload(room: Room, participant: Participant) -> dict:
     return {
         "id": participant.pk,

@@ -87,14 +87,17 @@ def _need_kind(phase: dict, *kinds: str, message) -> None:
 
 
 def leads(room: Room, participant: Participant) -> bool:
-    """The session's facilitator leads the conversation: not in a round's order, not in the
-    equal share, not seated at a table or in a pair."""
+    """The session's facilitator leads the conversation, and so does anyone who has opened
+    the console (a planner running the room for a colleague): not in a round's order, not
+    in the equal share, not seated at a table or in a pair."""
+    if participant.on_console:
+        return True
     return participant.user_id is not None and participant.user_id == room.session.facilitator_id
 
 
 def group_members(room: Room) -> list[Participant]:
-    """Everyone in the room except the session's facilitator: staff first, then guests,
-    each in the order they joined."""
+    """Everyone in the room except those who lead it: staff first, then guests, each in
+    the order they joined."""
     people = list(room.participants.order_by("joined_at", "pk"))
     people = [p for p in people if not leads(room, p)]
     return [p for p in people if p.user_id] + [p for p in people if not p.user_id]

@@ -63,6 +63,9 @@ class Participant(models.Model):
     guest_name = models.CharField(max_length=60, blank=True)
     guest_token_hash = models.CharField(max_length=64, blank=True, db_index=True)
     roles = models.JSONField(default=list)  # MethodRole values assigned by the facilitator
+    # Opened the console (a planner who is not the session's facilitator): leads the room
+    # from then on, like the facilitator, so is in no round, pair, table or equal share.
+    on_console = models.BooleanField(default=False)
     joined_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -1,7 +1,8 @@
 """The full state of a room as one viewer may see it: sent on connect, on reconnect and
 whenever a client asks (it saw a gap in the event sequence). It filters exactly as the
 events do (engine.py, kinds.py): hidden notes and vote totals only for the console, a
-World Café table's notes only for that table, consent reasons only for the console once
+World Café table's notes only for the people sitting at that table (their own notes from
+earlier tables apart, in `my_earlier_notes`), consent reasons only for the console once
 the check is closed, and never who answered what in an anonymous check."""
 
 from django.utils import timezone
@@ -27,25 +28,35 @@ def _localized(phase: dict, name: str) -> str:
 
 
 def _notes(room, items, participant, facilitator, projector):
+    """(notes this viewer sees, own notes from earlier tables, counts per phase).
+
+    A World Café table's notes stay at the table: a phone sees those of the table it sits
+    at in the current round (written in any round). Its own notes from tables it sat at
+    before come apart, with their table and round, not among the notes of its table."""
     notes = Contribution.objects.filter(room=room).select_related("author__user")
-    visible = []
+    visible, earlier = [], []
     counts: dict[int, int] = {}
     my_tables: dict[int, int | None] = {}
     for note in notes:
         counts[note.phase_index] = counts.get(note.phase_index, 0) + 1
         mine = participant is not None and note.author_id == participant.pk
-        show = facilitator or mine or kinds.shared_with_room(room, items, note.phase_index)
-        if not show and note.table is not None:
-            if projector:
-                show = True
-            elif participant is not None:
-                if note.phase_index not in my_tables:
-                    seat = kinds.table_of(room, note.phase_index, participant.pk)
-                    my_tables[note.phase_index] = seat[0] if seat else None
-                show = my_tables[note.phase_index] == note.table
-        if show:
-            visible.append(note_payload(note) | ({"yours": True} if mine else {}))
-    return visible, counts
+        payload = note_payload(note) | ({"yours": True} if mine else {})
+        if facilitator or kinds.shared_with_room(room, items, note.phase_index):
+            visible.append(payload)
+        elif note.table is None:
+            if mine:
+                visible.append(payload)
+        elif projector:
+            visible.append(payload)
+        elif participant is not None:
+            if note.phase_index not in my_tables:
+                seat = kinds.table_of(room, note.phase_index, participant.pk)
+                my_tables[note.phase_index] = seat[0] if seat else None
+            if my_tables[note.phase_index] == note.table:
+                visible.append(payload)
+            elif mine:
+                earlier.append(payload)
+    return visible, earlier, counts
 
 
 def _votes(room, items, participant, facilitator):
@@ -102,7 +113,7 @@ def state_for(
 ) -> dict:
     session = room.session
     items = phases(room)
-    visible, counts = _notes(room, items, participant, facilitator, projector)
+    visible, earlier, counts = _notes(room, items, participant, facilitator, projector)
     people = list(room.participants.select_related("user").order_by("joined_at"))
     return {
         "type": "state",
@@ -133,6 +144,7 @@ def state_for(
         "projector": projector,
         "revealed": room.revealed,
         "notes": visible,
+        "my_earlier_notes": earlier,
         "note_counts": {str(k): v for k, v in counts.items()},
         "speaking": room.speaking.get(str(room.phase_index), {}),
         "talk": talk_summary(room),

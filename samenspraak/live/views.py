@@ -14,6 +14,7 @@ from samenspraak.live import engine
 from samenspraak.live.access import GUEST_COOKIE, room_of, runs_room
 from samenspraak.live.events import broadcast_room
 from samenspraak.live.models import Participant, Room
+from samenspraak.methods.kinds import MethodRole
 from samenspraak.planning.access import get_session_for
 from samenspraak.planning.models import JOIN_CODE_ALPHABET, Session, SessionStatus
 
@@ -97,7 +98,13 @@ def join_code(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def _room_context(session: Session, room: Room, **extra) -> dict:
-    return {"session": session, "room": room, "ws_path": _ws_path(room), **extra}
+    return {
+        "session": session,
+        "room": room,
+        "ws_path": _ws_path(room),
+        "role_names": MethodRole.choices,  # a phone names the role its holder has
+        **extra,
+    }
 
 
 @login_required
@@ -137,7 +144,11 @@ def console(request: HttpRequest, session_id: int) -> HttpResponse:
         room.guests_allowed = request.POST["guests"] == "on"
         room.save(update_fields=["guests_allowed"])
         return redirect("live:console", session_id=session.pk)
-    return render(request, "live/console.html", _room_context(session, room, view="facilitator"))
+    # The console's socket says so: whoever opens it leads (kinds.leads).
+    context = _room_context(
+        session, room, view="facilitator", ws_path=_ws_path(room) + "?view=console"
+    )
+    return render(request, "live/console.html", context)
 
 
 @login_required

@@ -398,6 +398,7 @@ def test_a_whole_incident_method_session(browser, server, screens):  # noqa: F81
     toggle = person_row(console, owner_name).locator('button[data-role="case_owner"]')
     toggle.click()
     expect(toggle).to_have_attribute("aria-pressed", "true")
+    expect(owner.page.locator("#live-your-role")).to_have_text("Jouw rol: inbrenger")
 
     # 4. Questions to the case owner, with her talk time measured; Noah passes.
     to_phase(console, everyone, session, 3)
@@ -442,6 +443,10 @@ def test_a_whole_incident_method_session(browser, server, screens):  # noqa: F81
     # 6. Advice: the case owner listens; the facilitator moves on at her place in the order.
     to_phase(console, everyone, session, 5)
     expect(owner.page.locator("#live-silent")).to_be_visible()
+    expect(owner.page.locator("#live-your-role")).to_have_text("Jouw rol: inbrenger")
+    for phone in phones:
+        if phone is not owner:
+            expect(phone.page.locator("#live-your-role")).to_be_hidden()
     expect(owner.page.locator("#live-note-form")).to_be_hidden()
     run_round(console, everyone, [phone for phone in phones if phone is not owner])
     expect(owner.page.locator("#live-your-turn")).to_be_hidden()
@@ -518,6 +523,13 @@ def test_a_whole_world_cafe_with_three_rounds(browser, server, screens):  # noqa
         toggle = person_row(console, host).locator('button[data-role="table_host"]')
         toggle.click()
         expect(toggle).to_have_attribute("aria-pressed", "true")
+    # A host's phone names the role all session long; a traveller's names none.
+    for phone, name in zip(phones, names, strict=True):
+        role = phone.page.locator("#live-your-role")
+        if name in hosts:
+            expect(role).to_have_text("Jouw rol: tafelhost")
+        else:
+            expect(role).to_be_hidden()
 
     console.button("room.start").click()
     for screen in everyone:
@@ -534,6 +546,7 @@ def test_a_whole_world_cafe_with_three_rounds(browser, server, screens):  # noqa
     host_tables: dict[str, str] = {}
     tablemates: list[dict[str, set[str]]] = []
     notes: list[tuple[str, str, str]] = []  # (text, table, writer) in this phase so far
+    written_in: dict[str, int] = {}  # text -> round
     for round_ in (1, 2, 3):
         if round_ > 1:
             console.button("tables.next").click()
@@ -570,19 +583,27 @@ def test_a_whole_world_cafe_with_three_rounds(browser, server, screens):  # noqa
             text = f"Tafel {table}, ronde {round_}: wat {writer.split()[0]} opviel"
             write_note(phones[names.index(writer)], text)
             notes.append((text, table, writer))
+            written_in[text] = round_
             for screen in (console, projector):
                 expect(screen.page.locator("#live-notes-list")).to_contain_text(text)
-        # Every phone sees the notes of the table it sits at (of every round) and its own
-        # (a traveller's note from another table stays on its writer's phone); no others.
+        # Every phone lists the notes of the table it sits at (of every round), no others;
+        # a traveller's own notes from tables before stay on their phone, apart and
+        # labelled with their table and round.
         for phone, name in zip(phones, names, strict=True):
             listed = phone.page.locator("#live-notes-list")
-            shown = [text for text, table, by in notes if table == seats[name][0] or by == name]
+            shown = [text for text, table, _ in notes if table == seats[name][0]]
             for text in shown:
                 expect(listed).to_contain_text(text)
             expect(listed.locator("li")).to_have_count(len(shown))
             for text, _, _ in notes:
                 if text not in shown:
                     expect(listed).not_to_contain_text(text)
+            earlier = phone.page.locator("#live-earlier-list li")
+            own = [(t, table) for t, table, by in notes if by == name and t not in shown]
+            expect(earlier).to_have_count(len(own))
+            for text, table in own:
+                label = f"Tafel {table}, ronde {written_in[text]}"
+                expect(earlier.filter(has_text=text)).to_contain_text(label)
         for screen in (console, projector):
             expect(screen.page.locator("#live-notes-list li")).to_have_count(len(notes))
         if round_ == 1:
@@ -602,6 +623,9 @@ def test_a_whole_world_cafe_with_three_rounds(browser, server, screens):  # noqa
 
     # The harvest: a round in which the table hosts report back (only they are in it).
     to_phase(console, everyone, session, 2)
+    for phone, name in zip(phones, names, strict=True):
+        if name in hosts:
+            expect(phone.page.locator("#live-your-role")).to_have_text("Jouw rol: tafelhost")
     run_round(
         console,
         everyone,

@@ -375,8 +375,13 @@ def test_rounds_a_silent_case_owner_and_talk_time(browser, server, screens):
     toggle = row.locator('button[data-role="case_owner"]')
     toggle.click()
     expect(toggle).to_have_attribute("aria-pressed", "true")
+    # Her phone names the role (the catalogue's Dutch word for it); the others have none.
+    expect(owner.page.locator("#live-your-role")).to_have_text("Jouw rol: inbrenger")
+    for phone in (second, third):
+        expect(phone.page.locator("#live-your-role")).to_be_hidden()
     console.button("room.start").click()
     expect(console.page.locator("#live-phase-title")).to_have_text("De vraag inbrengen")
+    expect(owner.page.locator("#live-your-role")).to_have_text("Jouw rol: inbrenger")
 
     console.button("phase.next").click()
     for screen in (console, projector, *phones):
@@ -403,9 +408,11 @@ def test_rounds_a_silent_case_owner_and_talk_time(browser, server, screens):
     console.button("phase.next").click()
     expect(owner.page.locator("#live-phase-title")).to_have_text("Roddelen over de casus")
     expect(owner.page.locator("#live-silent")).to_be_visible()
+    expect(owner.page.locator("#live-your-role")).to_have_text("Jouw rol: inbrenger")
     for phone in (second, third):
         expect(phone.page.locator("#live-phase-title")).to_have_text("Roddelen over de casus")
         expect(phone.page.locator("#live-silent")).to_be_hidden()
+        expect(phone.page.locator("#live-your-role")).to_be_hidden()
     assert_accessible(owner.page, "the silent case owner's phone")
 
     # Talk time: the facilitator marks who speaks; the projector shows shares and equity.

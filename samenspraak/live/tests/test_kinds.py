@@ -408,6 +408,56 @@ def test_world_cafe_tables_rounds_latecomer_and_table_notes(group, facilitator, 
     r.refused(r.lead, "tables.next", {}, "no_such_round")
 
 
+def test_a_traveller_sees_the_notes_of_the_table_they_sit_at_and_their_own_apart(
+    group, facilitator, school, people
+):
+    """At the next table a traveller's phone lists that table's notes (of every round),
+    not what they wrote at the table before: that comes apart, with its table and round.
+    Nobody else's note from another table reaches a phone; console and projector see all."""
+    room = make_room(group, facilitator, school, [phase("tables", table_size=2, rounds=2)])
+    r = Room_(room, facilitator, people)
+    r.start()
+    r.do(r.lead, "tables.assign")
+    schedule = Room.objects.get(pk=room.pk).tables["0"]["schedule"]
+
+    def table(person, round_):
+        return next(n for n, t in enumerate(schedule[round_]) if person.pk in t)
+
+    traveller = next(p for p in r.p if table(p, 0) != table(p, 1))
+    before, after = table(traveller, 0), table(traveller, 1)
+    for person in r.p:  # everyone writes at their first table
+        r.do(person, "note.add", {"text": f"Ronde 1, tafel {table(person, 0)}, {person.pk}"})
+    mine_before = f"Ronde 1, tafel {before}, {traveller.pk}"
+    state = r.state(traveller)
+    assert {n["table"] for n in state["notes"]} == {before} and state["my_earlier_notes"] == []
+
+    r.do(r.lead, "tables.next")
+    r.do(traveller, "note.add", {"text": "Ronde 2, mijn nieuwe tafel"})
+    state = r.state(traveller)
+    # The notes of the table they sit at now, whoever wrote them and in which round.
+    assert {n["table"] for n in state["notes"]} == {after}
+    assert {n["text"] for n in state["notes"]} == {
+        *(f"Ronde 1, tafel {after}, {pk}" for pk in schedule[0][after]),
+        "Ronde 2, mijn nieuwe tafel",
+    }
+    # Their own note from the table before: apart, with its table and round.
+    assert [
+        (n["text"], n["table"], n["round"], n.get("yours")) for n in state["my_earlier_notes"]
+    ] == [(mine_before, before, 0, True)]
+    for person in r.p:  # every phone: its own table only, and only its own notes apart
+        state = r.state(person)
+        assert {n["table"] for n in state["notes"]} <= {table(person, 1)}
+        assert all(n.get("yours") for n in state["my_earlier_notes"])
+    assert len(r.state(r.lead)["notes"]) == len(r.p) + 1
+    assert len(r.state(projector=True)["notes"]) == len(r.p) + 1
+    assert r.state(r.lead)["my_earlier_notes"] == r.state(projector=True)["my_earlier_notes"] == []
+
+    # Once the facilitator shows all tables' notes, everyone sees them in one list.
+    r.do(r.lead, "notes.reveal")
+    state = r.state(traveller)
+    assert len(state["notes"]) == len(r.p) + 1 and state["my_earlier_notes"] == []
+
+
 # --- Consent check ------------------------------------------------------------------------
 
 

@@ -178,3 +178,65 @@ def test_a_table_note_reaches_its_table_the_console_and_the_projector_only(
             await ws.disconnect()
 
     async_to_sync(scenario)()
+
+
+def test_a_planner_on_the_console_leads_and_is_in_no_round_pair_or_table(
+    group, facilitator, school, leader, teacher, support
+):
+    """A school leader may run a colleague's session from the console. Whoever is on the
+    console leads, like the session's facilitator: in no round's order, not in the equal
+    share of talk time, in no pair and at no table, even if they first sat down on the
+    phone page."""
+    GroupMember.objects.create(group=group, user=support)
+    room = make_room(
+        group,
+        facilitator,
+        school,
+        [phase("round"), phase("pairs", group_size=2), phase("tables", table_size=2, rounds=2)],
+    )
+
+    async def scenario():
+        assert not (await connect(room, teacher, view="console").connect())[0]
+        phones = [connect(room, user) for user in (teacher, support)]
+        for ws in phones:
+            assert (await ws.connect())[0]
+        group_ids = sorted(
+            [(await until(ws, lambda m: m["type"] == "state"))["me"]["id"] for ws in phones]
+        )
+        # The leader first takes a seat on the phone page, then opens the console.
+        seat = connect(room, leader)
+        assert (await seat.connect())[0]
+
+        def leader_joined(message):
+            return message.get("kind") == "joined" and message["participant"]["name"] == leader.name
+
+        joined = await until(phones[0], leader_joined)
+        assert joined["participant"]["leads"] is False
+        console = connect(room, leader, view="console")
+        assert (await console.connect())[0]
+        state = await until(console, lambda m: m["type"] == "state")
+        assert state["facilitator"] is True and state["me"]["leads"] is True
+        leading = await until(phones[0], leader_joined)
+        assert leading["participant"] == joined["participant"] | {"leads": True}
+
+        await console.send_json_to(action("room.start"))
+        await console.send_json_to(action("round.start", phase=0))
+        speaking = await until(phones[0], lambda m: m.get("kind") == "speaking")
+        assert sorted(speaking["state"]["order"]) == group_ids
+        await console.send_json_to(action("talk.start", {"participant": group_ids[0]}, phase=0))
+        talk = await until(phones[0], lambda m: m.get("kind") == "talk")
+        assert talk["talk"]["equal_share"] == 0.5
+        await console.send_json_to(action("phase.next", phase=0))
+        await console.send_json_to(action("pairs.form", phase=1))
+        pairs = await until(phones[0], lambda m: m.get("kind") == "groups")
+        assert sorted(p for g in pairs["groups"] for p in g) == group_ids
+        await console.send_json_to(action("phase.next", phase=1))
+        await console.send_json_to(action("tables.assign", phase=2))
+        tables = await until(phones[0], lambda m: m.get("kind") == "tables")
+        seated = {p for tables_ in tables["schedule"] for table in tables_ for p in table}
+        assert sorted(seated) == group_ids
+        assert not [m for m in await drain(console) if m["type"] == "error"]
+        for ws in (console, seat, *phones):
+            await ws.disconnect()
+
+    async_to_sync(scenario)()

@@ -69,7 +69,8 @@ def room(group, facilitator, school) -> Room:
 
 
 def connect(room, user, view=""):
-    path = f"/ws/rooms/{room.pk}/" + ("?view=projector" if view else "")
+    """A socket to the room: a phone, or with view "console" or "projector" that screen."""
+    path = f"/ws/rooms/{room.pk}/" + (f"?view={view}" if view else "")
     headers = [(b"host", b"localhost"), (b"origin", b"http://localhost")]
     if user is not None:
         headers.append((b"cookie", _COOKIES[user.pk]))

@@ -6,6 +6,10 @@ test_room.py covers the message formats through the in-process communicator; thi
 what needs a real server or a second room: replays across a reconnect, a facilitator's
 stale or doubled phase change, ids of another room, and the room going on around a
 client that is being slowed down.
+
+The tests share one server (starting it is the slow part) but not an order: the replay
+test walks a room of its own from the start, the others take room 0 from the `running`
+fixture, which starts it if no test has yet. Any one of them runs alone (`-k`).
 """
 
 import asyncio
@@ -34,7 +38,13 @@ def server(tmp_path_factory):
     folder = tmp_path_factory.mktemp("live-abuse")
     servers = Servers(folder)
     phases = [writing_phase(f"Fase {n}", anonymous=False, hidden=False) for n in range(4)]
-    rooms = [{"phases": phases, "people": 2}, {"phases": phases, "people": 1}]
+    # 0: the room the tests act in; 1: another room (its ids must be refused in room 0);
+    # 2: a room nobody starts but the replay test, which walks it from its first phase.
+    rooms = [
+        {"phases": phases, "people": 2},
+        {"phases": phases, "people": 1},
+        {"phases": phases, "people": 2},
+    ]
 
     def start(env):
         return {"rooms": seed_rooms(env, rooms, PASSWORD), "url": servers.start(env, "abuse")}
@@ -61,8 +71,24 @@ async def fresh_state(server, room, person) -> dict:
     return probe.state
 
 
-def test_replays_stale_and_doubled_actions_change_nothing(server):
+@pytest.fixture
+def running(server) -> dict:
+    """Room 0, started (by whichever test gets here first)."""
     room = server["rooms"][0]
+
+    async def start():
+        console = screen(server, room, room["facilitator"], "starter")
+        await console.open()
+        if console.state["phase_index"] < 0:
+            await console.act("room.start")
+        await console.close()
+
+    asyncio.run(start())
+    return room
+
+
+def test_replays_stale_and_doubled_actions_change_nothing(server):
+    room = server["rooms"][2]
     first, second = room["teachers"]
 
     async def scenario():
@@ -114,8 +140,8 @@ def test_replays_stale_and_doubled_actions_change_nothing(server):
     asyncio.run(scenario())
 
 
-def test_ids_of_another_room_are_refused(server):
-    room, elsewhere = server["rooms"]
+def test_ids_of_another_room_are_refused(server, running):
+    room, elsewhere = running, server["rooms"][1]
 
     async def scenario():
         # A seat in the other room, so its participant id exists.
@@ -147,8 +173,8 @@ def test_ids_of_another_room_are_refused(server):
     asyncio.run(scenario())
 
 
-def test_a_client_that_floods_is_slowed_down_and_the_room_goes_on(server):
-    room = server["rooms"][0]
+def test_a_client_that_floods_is_slowed_down_and_the_room_goes_on(server, running):
+    room = running
     first, second = room["teachers"]
 
     async def scenario():

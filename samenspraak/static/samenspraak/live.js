@@ -16,6 +16,10 @@
   const VIEW = root.dataset.view || "participant"; // participant | facilitator | projector
   const WS_PATH = root.dataset.ws;
   const TEXT = (document.getElementById("live-text") || root).dataset;
+  // The work form's roles in the page's language (a role the page does not know: its key).
+  const ROLE_NAMES = Object.fromEntries(
+    [...document.querySelectorAll("#live-role-names [data-role]")].map((node) => [node.dataset.role, node.textContent]),
+  );
   const LANG = document.documentElement.lang || "nl";
   const WRITING = new Set(["writing", "feedback_3xw", "actions", "reflection", "tables"]);
   const SHOWS_EARLIER_NOTES = new Set(["clustering", "dot_voting"]);
@@ -389,9 +393,13 @@
       case "my_position":
         if (event.phase === state.phase_index) state.positions = { ...(state.positions || {}), mine: event.value };
         break;
-      case "joined":
-        if (!knows(event.participant.id)) state.participants.push(event.participant);
+      case "joined": {
+        // A new seat, or one that now leads the room (its holder opened the console).
+        const known = (state.participants || []).find((p) => p.id === event.participant.id);
+        if (known) Object.assign(known, event.participant);
+        else state.participants.push(event.participant);
         break;
+      }
       case "ended":
         state.status = "ended";
         state.timer = { ...(state.timer || {}), paused: true };
@@ -493,6 +501,16 @@
     const meListed = me && (state.participants || []).find((p) => p.id === me.id);
     const myRoles = (meListed && meListed.roles) || (me && me.roles) || [];
     const silent = Boolean(phase) && (phase.silent || []).some((role) => myRoles.includes(role));
+
+    // A phone names its holder's role (case owner, table host …) all session long.
+    const roleNames = myRoles.map((role) => ROLE_NAMES[role] || role);
+    setText(
+      $("live-your-role"),
+      roleNames.length > 1
+        ? t("yourRoles", { roles: roleNames.join(", ") })
+        : t("yourRole", { role: roleNames[0] || "" }),
+    );
+    show($("live-your-role"), VIEW === "participant" && roleNames.length > 0 && !ended);
 
     setText($("live-title"), (state.session && state.session.title) || $("live-title")?.textContent);
 
@@ -704,6 +722,22 @@
     // Themes and votes list these notes themselves; at a table the state holds just the
     // notes this screen may see (its own table's, or all on the console and projector).
     let listed = !phase || ended ? [] : shared || facilitator || atTable ? notes : [];
+    // A phone at a World Café lists the notes of the table it sits at now; its own notes
+    // from the tables before come apart, each with its table and round. The state keeps
+    // them apart, but own notes also stay in `notes` across a new state (see takeState)
+    // and the round's event comes before that state: so they are sorted here too.
+    let earlier = [];
+    if (atTable && VIEW === "participant" && !shared && !ended) {
+      const cafe = (state.tables || {})[String(index)];
+      const round = cafe ? cafe.schedule[cafe.round] : [];
+      const myTable = me ? round.findIndex((table) => table.includes(me.id)) : -1;
+      const apart = new Map();
+      for (const note of [...(state.my_earlier_notes || []), ...notes]) {
+        if (note.yours && note.phase === index && note.table !== myTable) apart.set(note.id, note);
+      }
+      earlier = [...apart.values()];
+      listed = listed.filter((n) => n.table === myTable);
+    }
     if (phase && phase.kind === "clustering") {
       // The themes list the sorted notes; here stay the ones not in a theme yet.
       const themes = new Set((state.clusters || []).map((c) => c.id));
@@ -712,11 +746,20 @@
       listed = []; // the options to vote on show them
     }
     show($("live-notes"), listed.length > 0);
+    const tableLabel = (note) =>
+      element("span", "live-note__author", t("tableNote", { table: note.table + 1, round: note.round + 1 }));
     fillList($("live-notes-list"), listed, (note) => {
       const item = noteItem(note, true);
-      if (note.table !== null && note.table !== undefined && VIEW !== "participant") {
-        item.append(element("span", "live-note__author", t("tableNote", { table: note.table + 1, round: note.round + 1 })));
+      // A phone at its table needs no label; once all tables' notes are shown it does.
+      if (note.table !== null && note.table !== undefined && (VIEW !== "participant" || shared)) {
+        item.append(tableLabel(note));
       }
+      return item;
+    });
+    show($("live-earlier"), earlier.length > 0);
+    fillList($("live-earlier-list"), earlier, (note) => {
+      const item = noteItem(note, false);
+      item.append(tableLabel(note));
       return item;
     });
     show($("live-notes-hidden"), facilitator && !shared);
