@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
+from samenspraak.followup.models import Agreement
 from samenspraak.live import kinds
 from samenspraak.live.kinds import NOTE_KINDS, Refused, group_members, leads
 from samenspraak.live.models import ClientAction, Contribution, Participant, Room, RoomStatus
@@ -509,6 +510,19 @@ def note_id(room_id: int, participant_pk: int, client_id) -> uuid.UUID:
     return uuid.UUID(bytes=digest[:16], version=4)
 
 
+def _anonymous(kind: str, payload: dict) -> bool:
+    """Whether the action just applied made an anonymous contribution: an anonymous note or
+    an answer in an anonymous consent check. Those keep no ClientAction (participant +
+    seq), which would tie the person to the moment, and so to the row, of the answer.
+    A replayed note finds its row by its key (see note_id()); a replayed answer is
+    refused by the once-only register ("already answered"), having changed nothing."""
+    if kind == "note.add":
+        return Contribution.objects.filter(pk=payload["note_id"], author__isnull=True).exists()
+    if kind == "consent.answer":
+        return Agreement.objects.filter(pk=payload.get("agreement"), anonymous=True).exists()
+    return False
+
+
 def apply(
     *,
     room_id: int,
@@ -543,11 +557,7 @@ def apply(
         events = _do(room, actor, is_facilitator, kind, payload)
         room.seq += 1
         room.save()
-        # An anonymous note keeps no ClientAction (participant + seq): see note_id().
-        if (
-            kind != "note.add"
-            or Contribution.objects.filter(pk=payload["note_id"], author__isnull=False).exists()
-        ):
+        if not _anonymous(kind, payload):
             try:
                 with transaction.atomic():
                     ClientAction.objects.create(

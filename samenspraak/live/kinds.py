@@ -9,7 +9,8 @@ Trust rules kept here:
   (`Room.dot_totals`) are what remains. Nobody but the voter is ever told who voted what.
 - A consent answer in an anonymous check is stored without author (followup.services);
   its events carry counts only, and the reasons reach the facilitator only after the
-  check is closed, so the moment of answering does not tie a reason to a person.
+  check is closed, so the moment of answering does not tie a reason to a person. Its
+  action leaves no ClientAction row either (`engine._anonymous`).
 """
 
 import random

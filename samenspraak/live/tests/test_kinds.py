@@ -492,9 +492,19 @@ def test_an_anonymous_consent_check_shows_counts_and_never_who(
     public = events_for(outcome, "all")[0]["agreement"]
     assert public["counts"] == {"agree": 0, "concern": 0, "objection": 1}
     assert "reasons" not in public and not events_for(outcome, "facilitators")
-    outcome = r.do(guest, "consent.answer", {"agreement": agreement.pk, "answer": "agree"})
+    action = uuid.uuid4()
+    outcome = r.do(
+        guest, "consent.answer", {"agreement": agreement.pk, "answer": "agree"}, client_id=action
+    )
     sent += outcome.events
     r.refused(guest, "consent.answer", {"agreement": agreement.pk, "answer": "agree"}, "invalid")
+    # No row ties a person to the moment of an anonymous answer, so a replay of the same
+    # action is refused by the register ("already answered") and changes nothing.
+    assert not ClientAction.objects.filter(participant__in=r.p).exists()
+    with pytest.raises(engine.Refused) as caught:
+        r.do(guest, "consent.answer", {"agreement": agreement.pk, "answer": "agree"}, None, action)
+    assert caught.value.message == "Je hebt deze draagvlakcheck al beantwoord."
+    assert SupportAnswer.objects.filter(agreement=agreement).count() == 2
     # Answered in the room means answered on the agreements page too (one register key).
     with pytest.raises(ValidationError):
         support_give(agreement=agreement, voter=voter_key(people[0]), name="x", answer="agree")
@@ -532,7 +542,14 @@ def test_a_named_consent_check_without_reasons_required(group, facilitator, scho
     r.start()
     r.do(r.lead, "consent.propose", {"text": "Afspraak"})
     agreement = Agreement.objects.get()
-    r.do(r.p[0], "consent.answer", {"agreement": agreement.pk, "answer": "concern"})
+    action = uuid.uuid4()
+    r.do(r.p[0], "consent.answer", {"agreement": agreement.pk, "answer": "concern"}, None, action)
+    # A named answer is remembered as an action: a replay gets the original outcome.
+    assert ClientAction.objects.filter(participant=r.p[0], client_id=action).exists()
+    replay = r.do(
+        r.p[0], "consent.answer", {"agreement": agreement.pk, "answer": "concern"}, None, action
+    )
+    assert replay.replayed and SupportAnswer.objects.filter(agreement=agreement).count() == 1
     outcome = r.do(r.lead, "consent.close", {"agreement": agreement.pk})
     reasons = events_for(outcome, "facilitators")[0]["agreement"]["reasons"]
     assert reasons == [{"answer": "concern", "reason": "", "name": people[0].name}]
