@@ -9,7 +9,7 @@
 | the session's facilitator and planners   | add and change agreements and action points,     |
 |                                          | close a check, settle an objection               |
 | an action point's owners                 | change its status                                |
-| a reflection's author                    | read, change, share and unshare it               |
+| a reflection's author                    | read, change, share, unshare and delete it       |
 | members of the session's group           | read a reflection shared with the group          |
 | the one coach it is shared with          | read that reflection                             |
 | anyone else — a leader or admin included | nothing: the same 404 as for a missing object    |

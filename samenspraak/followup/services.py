@@ -423,7 +423,7 @@ def reflection_save(
 
 
 def _record_reflection(reflection: Reflection, by: User, action: str) -> None:
-    # Only that it was (un)shared, never what it says.
+    # Only that it was (un)shared or deleted, never what it says.
     if reflection.session_id:
         record(
             school=reflection.session.school,
@@ -461,3 +461,13 @@ def reflection_set_coach(*, reflection: Reflection, by: User, coach: User | None
         reflection, by, "reflection.share_coach" if coach else "reflection.unshare_coach"
     )
     return reflection
+
+
+@transaction.atomic
+def reflection_delete(*, reflection: Reflection, by: User) -> None:
+    """The author's act of deleting their reflection for good; whoever it was shared with
+    can no longer read it. The audit entry names only the act and the reflection's number."""
+    if reflection.author_id != by.pk:
+        raise ValidationError(_("Only the author can delete a reflection."))
+    _record_reflection(reflection, by, "reflection.delete")
+    reflection.delete()

@@ -583,6 +583,25 @@ def reflection_share(request: HttpRequest, reflection_id: int) -> HttpResponse:
 
 
 @login_required
+def reflection_delete(request: HttpRequest, reflection_id: int) -> HttpResponse:
+    """The author asks to delete (GET: are you sure?) and confirms (POST with
+    confirm=yes). A POST without the confirmation deletes nothing."""
+    reflection = access.get_own_reflection(request.user, reflection_id)
+    if request.method == "POST":
+        if request.POST.get("confirm") == "yes":
+            services.reflection_delete(reflection=reflection, by=request.user)
+            messages.success(request, _("Your reflection has been deleted."))
+            return redirect("followup:my_reflections")
+        messages.error(request, _("Confirm that you want to delete your reflection."))
+    return render(
+        request,
+        "followup/reflection_delete.html",
+        {"reflection": reflection},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
 def my_reflections(request: HttpRequest) -> HttpResponse:
     readable = access.readable_reflections(request.user).select_related(
         "author", "session", "coach"

@@ -85,6 +85,7 @@ SCREENS = [
     ("teacher", "followup:reflection_detail", "reflection"),
     ("support", "followup:reflection_detail", "reflection"),
     ("teacher", "followup:reflection_edit", "reflection"),
+    ("teacher", "followup:reflection_delete", "reflection"),
     ("teacher", "followup:my_reflections", None),
     ("facilitator", "followup:my_reflections", None),
     ("teacher", "planning:session_detail", "session"),
