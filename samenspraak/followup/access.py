@@ -4,8 +4,8 @@
 |------------------------------------------|--------------------------------------------------|
 | a session's participants and the         | see its agreements, action points and collected  |
 | school's planners (planning.access)      | 3xW feedback (group data)                        |
-| participants                             | answer a support check, give 3xW feedback,       |
-|                                          | write a reflection                               |
+| participants                             | answer a support check, give 3xW feedback (once  |
+|                                          | the session has begun), write a reflection       |
 | the session's facilitator and planners   | add and change agreements and action points,     |
 |                                          | close a check, settle an objection               |
 | an action point's owners                 | change its status                                |

@@ -395,13 +395,18 @@ def feedback(request: HttpRequest, session_id: int) -> HttpResponse:
     session = access.get_session_for(request.user, session_id)
     takes_part = is_participant(request.user, session)
     given = FeedbackGiven.objects.filter(session=session, user=request.user).exists()
-    form = FeedbackForm(request.POST or None) if takes_part and not given else None
+    refusal = services.feedback_refusal(session)
+    may_give = takes_part and not given and refusal is None
+    form = FeedbackForm(request.POST or None) if may_give else None
     status = 200
     if request.method == "POST":
         if form is None:
             if not takes_part:
                 raise Http404
-            messages.error(request, _("You have already given feedback on this session."))
+            messages.error(
+                request,
+                _("You have already given feedback on this session.") if given else refusal,
+            )
             status = 400
         elif form.is_valid():
             try:
@@ -424,6 +429,7 @@ def feedback(request: HttpRequest, session_id: int) -> HttpResponse:
             "session": session,
             "form": form,
             "given": given,
+            "refusal": refusal if takes_part and not given else None,
             "count": collected["count"],
             "sections": [
                 (FeedbackForm.base_fields[name].label, collected["lists"][name])

@@ -115,6 +115,20 @@ def test_the_starrt_form_is_accessible(page, followup):
     assert_accessible(page, "the STARR(T) reflection form")
 
 
+def test_feedback_before_the_session_has_begun_is_accessible(page, followup):
+    later = make_session(
+        followup["session"].group,
+        followup["facilitator"],
+        title="Volgende keer",
+        starts_at=timezone.now() + timedelta(days=3),
+    )
+    log_in(page, followup["teacher"])
+    _visit(page, reverse("followup:feedback", args=[later.pk]))
+    expect(page.locator("main")).to_contain_text("zodra de sessie is begonnen")
+    expect(page.locator('textarea[name="went_well"]')).to_have_count(0)
+    assert_accessible(page, "3xW feedback before the session has begun")
+
+
 def test_form_errors_are_accessible(page, followup):
     log_in(page, followup["facilitator"])
     _visit(page, reverse("followup:actions", args=[followup["session"].pk]))
