@@ -18,6 +18,7 @@ from samenspraak.followup.tests.test_agreements import (
 )
 from samenspraak.live.models import Room, RoomStatus
 from samenspraak.planning.models import Session, SessionStatus
+from tests.test_bad_input import JUNK
 
 VIEWERS = ("admin", "leader", "facilitator", "teacher")
 PARTICIPANTS = ("facilitator", "teacher")
@@ -197,3 +198,11 @@ def test_a_cancelled_session_takes_no_feedback(client, teacher, session):
     session.status = SessionStatus.CANCELLED
     session.save()
     assert_refused(client, teacher, session, "afgezegd")
+
+
+@pytest.mark.parametrize("junk", range(len(JUNK)))
+def test_junk_before_the_session_has_begun_stores_nothing(client, teacher, tomorrow, junk):
+    client.force_login(teacher)
+    response = client.post(reverse("followup:feedback", args=[tomorrow.pk]), JUNK[junk])
+    assert response.status_code == 400
+    assert not Feedback.objects.exists() and not FeedbackGiven.objects.exists()

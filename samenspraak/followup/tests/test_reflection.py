@@ -17,6 +17,7 @@ from samenspraak.followup.tests.test_agreements import (
     make_session,
     statuses,
 )
+from tests.test_bad_input import JUNK
 
 CANARY = "KANARIE-privé-7f3a"
 
@@ -320,3 +321,10 @@ def test_a_deleted_shared_reflection_is_gone_for_the_group_and_the_coach(
         assert_cannot_read(client, person, reflection, session)
         listing = client.get(reverse("followup:my_reflections")).content.decode()
         assert f"/reflections/{reflection.pk}/" not in listing
+
+
+@pytest.mark.parametrize("junk", range(len(JUNK)))
+def test_junk_posted_to_delete_deletes_nothing(client, teacher, reflection, junk):
+    response = delete(client, teacher, reflection, **JUNK[junk])
+    assert response.status_code == 400
+    assert Reflection.objects.filter(pk=reflection.pk).exists()
