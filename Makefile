@@ -24,7 +24,7 @@ $(TSTAMP): pyproject.toml $(STAMP)
 run: $(STAMP)
 	$(BIN)/python manage.py migrate --no-input
 	PORT=$(PORT) $(BIN)/python manage.py load_demo
-	@# The task worker (reminders) runs beside the web server and stops with it.
+	@# The task worker (reminders, invitation e-mails) runs beside the web server and stops with it.
 	@$(BIN)/python manage.py db_worker --interval 5 --no-reload --verbosity 0 & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/uvicorn samenspraak.asgi:application --host 127.0.0.1 --port $(PORT)

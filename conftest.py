@@ -34,6 +34,21 @@ def close_download(response) -> None:
         b"".join(response.streaming_content)
 
 
+def run_queued_tasks(name: str) -> list:
+    """Run the queued background tasks called `name` that are due, here and now, as
+    `manage.py db_worker` would, and mark them done; returns their results. (The real
+    worker closes the database connection between tasks, which only a transactional test
+    survives; see the reminder tests for that.)"""
+    from django_tasks_db.models import DBTaskResult
+
+    results = []
+    for row in DBTaskResult.objects.ready().filter(task_path__endswith=f".{name}"):
+        value = row.task.call(*row.task_result.args, **row.task_result.kwargs)
+        row.set_successful(value)
+        results.append(value)
+    return results
+
+
 def pdf_available() -> bool:
     """WeasyPrint loads the Pango system library when imported."""
     try:

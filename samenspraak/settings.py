@@ -134,7 +134,7 @@ else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-# Background tasks (reminders) live in the database: `make run` starts a worker
+# Background tasks (reminders, invitation e-mails) live in the database: `make run` starts a worker
 # (`manage.py db_worker`) next to the web server; no other service is needed.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 

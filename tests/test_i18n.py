@@ -43,6 +43,22 @@ def test_compiled_catalogue_matches_the_source(language):
         assert key in compiled, f"{language}: run `make messages` ({entry.msgid!r} is stale)"
 
 
+def test_english_catalogue_says_what_the_code_says():
+    """English is the msgid itself. A different msgstr is almost always a fuzzy match that
+    msgmerge guessed from a similar old string ("Delete my reflection" shown as "Save my
+    reflection") and that was un-fuzzied without being read."""
+    wrong = [
+        e.msgid
+        for e in catalogue("en")
+        if (
+            e.msgstr_plural
+            and [e.msgstr_plural[0], e.msgstr_plural[1]] != [e.msgid, e.msgid_plural]
+        )
+        or (not e.msgid_plural and e.msgstr != e.msgid)
+    ]
+    assert not wrong, f"en: msgstr differs from msgid for {wrong[:10]}"
+
+
 def _visible_text(source: str) -> list[str]:
     # Put the template back together with every tag or variable as a neutral mark, then
     # strip the HTML: what is left is text a person reads.

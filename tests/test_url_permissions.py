@@ -183,6 +183,9 @@ TABLE: dict[str, Row] = {
         kwargs=("session_id",), method="post", expect=PLANNERS_REDIRECT
     ),
     "reports:report_publish": Row(kwargs=("session_id",), method="post", expect=PLANNERS_REDIRECT),
+    "reports:report_unpublish": Row(
+        kwargs=("session_id",), method="post", expect=PLANNERS_REDIRECT
+    ),
     "reports:report_markdown": Row(kwargs=("session_id",), expect=PLANNERS),
     "reports:report_docx": Row(kwargs=("session_id",), expect=PLANNERS),
     "reports:report_pdf": Row(kwargs=("session_id",), expect=PLANNERS),

@@ -97,7 +97,10 @@ class InvitationQuerySet(models.QuerySet["Invitation"]):
 class Invitation(models.Model):
     """A single-use, expiring e-mail link that lets an invited person set a password.
 
-    Only a hash of the 128-bit token is stored: a database leak yields no usable link."""
+    Only a hash of the 128-bit token is stored: a database leak yields no usable link.
+    The token that goes out by e-mail is made by the mail task itself (`new_token()` in
+    `accounts.tasks.send_invitation`), so it is never stored anywhere, not even in the
+    task queue."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="invitations")
     school = models.ForeignKey("schools.School", on_delete=models.CASCADE)
@@ -125,6 +128,15 @@ class Invitation(models.Model):
             expires_at=timezone.now() + timedelta(days=settings.INVITATION_VALID_DAYS),
         )
         return invitation, token
+
+    def new_token(self) -> str:
+        """A fresh token for the link, valid for the full period from now; the previous
+        token stops working. Saves only its hash."""
+        token = secrets.token_urlsafe(16)
+        self.token_hash = _token_hash(token)
+        self.expires_at = timezone.now() + timedelta(days=settings.INVITATION_VALID_DAYS)
+        self.save(update_fields=["token_hash", "expires_at"])
+        return token
 
     @classmethod
     def find_usable(cls, token: str) -> "Invitation | None":

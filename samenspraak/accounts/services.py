@@ -14,7 +14,26 @@ from samenspraak.accounts.models import Invitation, LoginFailure, User
 DEMO_PASSWORD = "samenspraak-demo"  # noqa: S105  (documented demo password, refused in production)
 
 
+def invitation_send(*, user: User, school, invited_by: User | None) -> Invitation:
+    """Invite a person: the invitation now, its e-mail from the task queue after the
+    transaction commits (a rolled-back invitation mails nobody; a mail server that is
+    down fails the task, not the request). Only the invitation's id is queued: the task
+    makes the link's token, so no usable secret waits in the queue. Until then the
+    invitation's hash belongs to a token nobody has."""
+    invitation, _unsent = Invitation.issue(user=user, school=school, invited_by=invited_by)
+    invitation_id = invitation.pk
+
+    def enqueue() -> None:
+        from samenspraak.accounts.tasks import send_invitation
+
+        send_invitation.enqueue(invitation_id=invitation_id)
+
+    transaction.on_commit(enqueue)
+    return invitation
+
+
 def send_invitation_mail(*, user: User, school, token: str) -> None:
+    """Render and send the invitation e-mail with its link. Called by the task only."""
     link = settings.SITE_URL + reverse("accounts:invitation", args=[token])
     with translation.override(user.language or settings.LANGUAGE_CODE):
         context = {

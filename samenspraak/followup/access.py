@@ -4,12 +4,12 @@
 |------------------------------------------|--------------------------------------------------|
 | a session's participants and the         | see its agreements, action points and collected  |
 | school's planners (planning.access)      | 3xW feedback (group data)                        |
-| participants                             | answer a support check, give 3xW feedback,       |
-|                                          | write a reflection                               |
+| participants                             | answer a support check, give 3xW feedback (once  |
+|                                          | the session has begun), write a reflection       |
 | the session's facilitator and planners   | add and change agreements and action points,     |
 |                                          | close a check, settle an objection               |
 | an action point's owners                 | change its status                                |
-| a reflection's author                    | read, change, share and unshare it               |
+| a reflection's author                    | read, change, share, unshare and delete it       |
 | members of the session's group           | read a reflection shared with the group          |
 | the one coach it is shared with          | read that reflection                             |
 | anyone else — a leader or admin included | nothing: the same 404 as for a missing object    |

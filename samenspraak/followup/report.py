@@ -291,6 +291,23 @@ def report_publish(*, session: Session, by: User) -> Report:
     return report
 
 
+@transaction.atomic
+def report_unpublish(*, session: Session, by: User) -> Report:
+    """Take a published report back to draft: the participants can no longer read or
+    export it; the editors keep it. A draft stays as it is. Publishing it again mails the
+    participants again."""
+    report = _stored(session)
+    if report.status != ReportStatus.PUBLISHED:
+        return report
+    report.status = ReportStatus.DRAFT
+    report.published_at = None
+    report.save(update_fields=["status", "published_at"])
+    record(
+        school=session.school, actor=by, action="report.unpublish", target=f"session:{session.pk}"
+    )
+    return report
+
+
 def mail_published(session: Session) -> None:
     from samenspraak.planning.services import participants
 

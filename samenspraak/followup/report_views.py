@@ -1,10 +1,11 @@
-"""The session report's pages: read, edit, recompile, publish, and the three exports.
+"""The session report's pages: read, edit, recompile, publish and unpublish, and the
+three exports.
 
-| who                                             | may                                     |
-|-------------------------------------------------|-----------------------------------------|
+| who                                             | may                                      |
+|-------------------------------------------------|------------------------------------------|
 | the session's facilitator, the school's planners| read the draft, edit, recompile, publish,|
-| (admin, leaders, facilitators)                  | export at any time                      |
-| the session's participants                      | read and export once it is published     |
+| (admin, leaders, facilitators)                  | unpublish, export at any time            |
+| the session's participants                      | read and export while it is published    |
 | anyone else                                     | the same 404 as for a missing session    |
 """
 
@@ -163,6 +164,21 @@ def report_publish(request: HttpRequest, session_id: int) -> HttpResponse:
         messages.success(
             request,
             _("The report has been published; the participants have been sent a link."),
+        )
+    return redirect("reports:report_detail", session_id=session.pk)
+
+
+@login_required
+@require_POST
+def report_unpublish(request: HttpRequest, session_id: int) -> HttpResponse:
+    session, report = get_editable_report_for(request.user, session_id)
+    if report.status != ReportStatus.PUBLISHED:
+        messages.info(request, _("The report is not published."))
+    else:
+        reports.report_unpublish(session=session, by=request.user)
+        messages.success(
+            request,
+            _("The report is a draft again; the participants can no longer read it."),
         )
     return redirect("reports:report_detail", session_id=session.pk)
 

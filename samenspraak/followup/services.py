@@ -33,6 +33,7 @@ from samenspraak.followup.models import (
     SupportGiven,
 )
 from samenspraak.followup.registers import register_answer
+from samenspraak.live.models import Room, RoomStatus
 from samenspraak.planning.models import Session, SessionStatus
 
 MAX_TEXT = 1000
@@ -340,9 +341,29 @@ def agreement_shown_status(agreement: Agreement, summary: dict) -> str:
 FEEDBACK_FIELDS = ("went_well", "could_be_better", "take_away")
 
 
+def feedback_refusal(session: Session) -> str | None:
+    """Why 3xW feedback cannot be given on this session (yet), or None when it can.
+
+    Feedback looks back on a dialogue, so it opens once the session has begun: it is marked
+    held, or it is still planned and its start time has passed or its facilitator has
+    started the live room early (a room still waiting for people has not begun). The same
+    line as the portfolio's `held()`, plus the early start. A cancelled session takes none."""
+    if session.status == SessionStatus.CANCELLED:
+        return _("This session was cancelled: there is no feedback to give.")
+    if session.status == SessionStatus.HELD or session.starts_at <= timezone.now():
+        return None
+    if Room.objects.filter(session=session).exclude(status=RoomStatus.WAITING).exists():
+        return None
+    return _("You can give 3xW feedback once the session has begun.")
+
+
 def feedback_give(*, session: Session, user: User, answers: dict[str, str]) -> Feedback:
-    """One person's 3xW feedback. In an anonymous session the row has no author and no
-    time; the register of who gave feedback is kept apart so nobody answers twice."""
+    """One person's 3xW feedback, once the session has begun (`feedback_refusal`). In an
+    anonymous session the row has no author and no time; the register of who gave
+    feedback is kept apart so nobody answers twice."""
+    refusal = feedback_refusal(session)
+    if refusal:
+        raise ValidationError(refusal)
     texts = {}
     for name in FEEDBACK_FIELDS:
         value = answers.get(name, "")
@@ -423,7 +444,7 @@ def reflection_save(
 
 
 def _record_reflection(reflection: Reflection, by: User, action: str) -> None:
-    # Only that it was (un)shared, never what it says.
+    # Only that it was (un)shared or deleted, never what it says.
     if reflection.session_id:
         record(
             school=reflection.session.school,
@@ -461,3 +482,13 @@ def reflection_set_coach(*, reflection: Reflection, by: User, coach: User | None
         reflection, by, "reflection.share_coach" if coach else "reflection.unshare_coach"
     )
     return reflection
+
+
+@transaction.atomic
+def reflection_delete(*, reflection: Reflection, by: User) -> None:
+    """The author's act of deleting their reflection for good; whoever it was shared with
+    can no longer read it. The audit entry names only the act and the reflection's number."""
+    if reflection.author_id != by.pk:
+        raise ValidationError(_("Only the author can delete a reflection."))
+    _record_reflection(reflection, by, "reflection.delete")
+    reflection.delete()

@@ -32,5 +32,8 @@ urlpatterns = [
     path("reflections/<id:reflection_id>/", views.reflection_detail, name="reflection_detail"),
     path("reflections/<id:reflection_id>/edit/", views.reflection_edit, name="reflection_edit"),
     path("reflections/<id:reflection_id>/share/", views.reflection_share, name="reflection_share"),
+    path(
+        "reflections/<id:reflection_id>/delete/", views.reflection_delete, name="reflection_delete"
+    ),
     path("my/reflections/", views.my_reflections, name="my_reflections"),
 ]

@@ -18,6 +18,11 @@ urlpatterns = [
         name="report_publish",
     ),
     path(
+        "sessions/<id:session_id>/report/unpublish/",
+        report_views.report_unpublish,
+        name="report_unpublish",
+    ),
+    path(
         "sessions/<id:session_id>/report.md", report_views.report_markdown, name="report_markdown"
     ),
     path("sessions/<id:session_id>/report.docx", report_views.report_docx, name="report_docx"),

@@ -395,13 +395,18 @@ def feedback(request: HttpRequest, session_id: int) -> HttpResponse:
     session = access.get_session_for(request.user, session_id)
     takes_part = is_participant(request.user, session)
     given = FeedbackGiven.objects.filter(session=session, user=request.user).exists()
-    form = FeedbackForm(request.POST or None) if takes_part and not given else None
+    refusal = services.feedback_refusal(session)
+    may_give = takes_part and not given and refusal is None
+    form = FeedbackForm(request.POST or None) if may_give else None
     status = 200
     if request.method == "POST":
         if form is None:
             if not takes_part:
                 raise Http404
-            messages.error(request, _("You have already given feedback on this session."))
+            messages.error(
+                request,
+                _("You have already given feedback on this session.") if given else refusal,
+            )
             status = 400
         elif form.is_valid():
             try:
@@ -424,6 +429,7 @@ def feedback(request: HttpRequest, session_id: int) -> HttpResponse:
             "session": session,
             "form": form,
             "given": given,
+            "refusal": refusal if takes_part and not given else None,
             "count": collected["count"],
             "sections": [
                 (FeedbackForm.base_fields[name].label, collected["lists"][name])
@@ -580,6 +586,25 @@ def reflection_share(request: HttpRequest, reflection_id: int) -> HttpResponse:
         messages.error(request, _errors(error))
         return _reflection_page(request, reflection, coach_form=coach_form, status=400)
     return redirect("followup:reflection_detail", reflection_id=reflection.pk)
+
+
+@login_required
+def reflection_delete(request: HttpRequest, reflection_id: int) -> HttpResponse:
+    """The author asks to delete (GET: are you sure?) and confirms (POST with
+    confirm=yes). A POST without the confirmation deletes nothing."""
+    reflection = access.get_own_reflection(request.user, reflection_id)
+    if request.method == "POST":
+        if request.POST.get("confirm") == "yes":
+            services.reflection_delete(reflection=reflection, by=request.user)
+            messages.success(request, _("Your reflection has been deleted."))
+            return redirect("followup:my_reflections")
+        messages.error(request, _("Confirm that you want to delete your reflection."))
+    return render(
+        request,
+        "followup/reflection_delete.html",
+        {"reflection": reflection},
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 @login_required

@@ -1,7 +1,7 @@
 """Every write to schools, memberships, groups and ambitions goes through here.
 
 Services are keyword-only, own their transaction and their audit entry, and send mail
-only after the transaction commits.
+only after the transaction commits (invitations through the task queue).
 """
 
 from collections.abc import Iterable
@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from samenspraak.accounts.models import Invitation, User
-from samenspraak.accounts.services import send_invitation_mail
+from samenspraak.accounts.services import invitation_send
 from samenspraak.core.audit import record
 from samenspraak.schools.models import Ambition, Group, GroupMember, Membership, Role, School
 
@@ -36,8 +36,7 @@ def _ensure_member(
     membership.save()
     needs_invitation = created or not user.has_usable_password()
     if needs_invitation:
-        _, token = Invitation.issue(user=user, school=school, invited_by=by)
-        transaction.on_commit(lambda: send_invitation_mail(user=user, school=school, token=token))
+        invitation_send(user=user, school=school, invited_by=by)
     return membership, needs_invitation
 
 
@@ -143,10 +142,8 @@ def member_reactivate(*, member: Membership, by: User) -> None:
 def invitation_resend(*, member: Membership, by: User) -> None:
     user = member.user
     Invitation.objects.filter(user=user, used_at__isnull=True).update(expires_at=timezone.now())
-    _, token = Invitation.issue(user=user, school=member.school, invited_by=by)
-    school = member.school
-    transaction.on_commit(lambda: send_invitation_mail(user=user, school=school, token=token))
-    record(school=school, actor=by, action="member.reinvite", target=user.email)
+    invitation_send(user=user, school=member.school, invited_by=by)
+    record(school=member.school, actor=by, action="member.reinvite", target=user.email)
 
 
 @transaction.atomic

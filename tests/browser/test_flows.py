@@ -9,6 +9,7 @@ from django.core import mail
 from django.urls import reverse
 from playwright.sync_api import Page, expect
 
+from conftest import run_queued_tasks
 from samenspraak.schools.models import Membership
 from tests.browser.test_pages_axe import assert_accessible, assert_dutch_page, log_in
 
@@ -32,6 +33,7 @@ def test_admin_invites_a_colleague_who_joins_by_the_mail_link(page: Page, admin,
     expect(page.locator(".message--success")).to_contain_text("Yara Haddad")
     page.get_by_role("button", name="Uitloggen").click()
 
+    assert run_queued_tasks("send_invitation") == [True]  # what the worker does
     link = re.search(r"https?://\S+/invitation/\S+/", mail.outbox[-1].body).group(0)
     page.goto(re.sub(r"^https?://[^/]+", "", link))
     assert_dutch_page(page)

@@ -85,6 +85,7 @@ SCREENS = [
     ("teacher", "followup:reflection_detail", "reflection"),
     ("support", "followup:reflection_detail", "reflection"),
     ("teacher", "followup:reflection_edit", "reflection"),
+    ("teacher", "followup:reflection_delete", "reflection"),
     ("teacher", "followup:my_reflections", None),
     ("facilitator", "followup:my_reflections", None),
     ("teacher", "planning:session_detail", "session"),
@@ -112,6 +113,20 @@ def test_the_starrt_form_is_accessible(page, followup):
     _visit(page, reverse("followup:reflection_new", args=[followup["session"].pk]) + "?form=starrt")
     expect(page.locator('textarea[name="transfer"]')).to_be_visible()
     assert_accessible(page, "the STARR(T) reflection form")
+
+
+def test_feedback_before_the_session_has_begun_is_accessible(page, followup):
+    later = make_session(
+        followup["session"].group,
+        followup["facilitator"],
+        title="Volgende keer",
+        starts_at=timezone.now() + timedelta(days=3),
+    )
+    log_in(page, followup["teacher"])
+    _visit(page, reverse("followup:feedback", args=[later.pk]))
+    expect(page.locator("main")).to_contain_text("zodra de sessie is begonnen")
+    expect(page.locator('textarea[name="went_well"]')).to_have_count(0)
+    assert_accessible(page, "3xW feedback before the session has begun")
 
 
 def test_form_errors_are_accessible(page, followup):

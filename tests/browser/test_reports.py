@@ -64,6 +64,7 @@ def test_facilitator_publishes_and_teacher_downloads(
     page.locator(f'form[action="{publish}"] button').click()
     expect(page.locator(".message--success")).to_be_visible()
     assert Report.objects.get(session=held).status == ReportStatus.PUBLISHED
+    assert_accessible(page, "the published report, as its editor")
 
     context = browser.new_context(base_url=live_server.url, accept_downloads=True)
     reader = context.new_page()
@@ -97,6 +98,13 @@ def test_facilitator_publishes_and_teacher_downloads(
         reader.goto(reverse("reports:my_portfolio"))
         expect(reader.locator("main")).to_contain_text(CANARY)  # my own reflection
         assert_accessible(reader, "my portfolio")
+
+        # Unpublished: a draft again, out of the reader's sight.
+        unpublish = reverse("reports:report_unpublish", args=[held.pk])
+        page.locator(f'form[action="{unpublish}"] button').click()
+        expect(page.locator(".message--success")).to_be_visible()
+        assert Report.objects.get(session=held).status == ReportStatus.DRAFT
+        assert reader.goto(detail).status == 404
     finally:
         context.close()
 

@@ -1,8 +1,12 @@
 """3xW feedback: anonymous or named as the session chose, once per person, collected lists
 for the facilitator and the participants; the session form's checkbox."""
 
+from datetime import timedelta
+
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from samenspraak.followup import services
 from samenspraak.followup.models import Feedback, FeedbackGiven
@@ -12,7 +16,9 @@ from samenspraak.followup.tests.test_agreements import (
     make_session,
     statuses,
 )
-from samenspraak.planning.models import Session
+from samenspraak.live.models import Room, RoomStatus
+from samenspraak.planning.models import Session, SessionStatus
+from tests.test_bad_input import JUNK
 
 VIEWERS = ("admin", "leader", "facilitator", "teacher")
 PARTICIPANTS = ("facilitator", "teacher")
@@ -130,3 +136,73 @@ def test_the_session_form_sets_named_feedback(client, leader, group, facilitator
     assert Session.objects.get(title="Met namen").feedback_anonymous is False
     client.post(create, data | {"title": "Zonder namen", "feedback_anonymous": "on"})
     assert Session.objects.get(title="Zonder namen").feedback_anonymous is True
+
+
+# --- Not before the session has begun ---------------------------------------------------------
+
+
+@pytest.fixture
+def tomorrow(group, facilitator) -> Session:
+    return make_session(group, facilitator, starts_at=timezone.now() + timedelta(days=1))
+
+
+def assert_refused(client, teacher, session, message: str) -> None:
+    client.force_login(teacher)
+    page = client.get(reverse("followup:feedback", args=[session.pk])).content.decode()
+    assert 'name="went_well"' not in page and message in page
+    response = give(client, session, went_well="Te vroeg")
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    with pytest.raises(ValidationError):
+        services.feedback_give(session=session, user=teacher, answers={"went_well": "Te vroeg"})
+    assert not Feedback.objects.exists() and not FeedbackGiven.objects.exists()
+
+
+def test_feedback_waits_until_the_session_has_begun(client, teacher, tomorrow):
+    assert_refused(client, teacher, tomorrow, "zodra de sessie is begonnen")
+    tomorrow.starts_at = timezone.now() - timedelta(minutes=1)
+    tomorrow.save()
+    page = client.get(reverse("followup:feedback", args=[tomorrow.pk])).content.decode()
+    assert 'name="went_well"' in page
+    assert give(client, tomorrow, went_well="Net begonnen").status_code == 302
+    assert Feedback.objects.count() == 1
+
+
+def test_the_refusal_speaks_the_persons_language(client, teacher, tomorrow):
+    teacher.language = "en"
+    teacher.save()
+    assert_refused(client, teacher, tomorrow, "once the session has begun")
+
+
+def test_a_room_still_waiting_has_not_begun(client, teacher, tomorrow):
+    Room.objects.create(session=tomorrow, status=RoomStatus.WAITING)
+    assert_refused(client, teacher, tomorrow, "zodra de sessie is begonnen")
+
+
+@pytest.mark.parametrize("status", [RoomStatus.RUNNING, RoomStatus.PAUSED, RoomStatus.ENDED])
+def test_a_room_started_early_opens_feedback(client, teacher, tomorrow, status):
+    Room.objects.create(session=tomorrow, status=status)
+    client.force_login(teacher)
+    assert give(client, tomorrow, went_well="Vroeg begonnen").status_code == 302
+    assert Feedback.objects.count() == 1
+
+
+def test_a_session_marked_held_takes_feedback(client, teacher, tomorrow):
+    tomorrow.status = SessionStatus.HELD
+    tomorrow.save()
+    client.force_login(teacher)
+    assert give(client, tomorrow, went_well="Gehouden").status_code == 302
+
+
+def test_a_cancelled_session_takes_no_feedback(client, teacher, session):
+    session.status = SessionStatus.CANCELLED
+    session.save()
+    assert_refused(client, teacher, session, "afgezegd")
+
+
+@pytest.mark.parametrize("junk", range(len(JUNK)))
+def test_junk_before_the_session_has_begun_stores_nothing(client, teacher, tomorrow, junk):
+    client.force_login(teacher)
+    response = client.post(reverse("followup:feedback", args=[tomorrow.pk]), JUNK[junk])
+    assert response.status_code == 400
+    assert not Feedback.objects.exists() and not FeedbackGiven.objects.exists()

@@ -4,6 +4,7 @@ unshared reflection appears on no page that a leader, admin, facilitator or grou
 can reach."""
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from conftest import make_person
@@ -16,6 +17,7 @@ from samenspraak.followup.tests.test_agreements import (
     make_session,
     statuses,
 )
+from tests.test_bad_input import JUNK
 
 CANARY = "KANARIE-privé-7f3a"
 
@@ -25,9 +27,19 @@ URL_ROWS = {
     "followup:reflection_detail": [("get", "reflection", statuses(200, "teacher"))],
     "followup:reflection_edit": [("get", "reflection", statuses(200, "teacher"))],
     "followup:reflection_share": [("post", "reflection", statuses(400, "teacher"))],
+    # Delete: a confirmation page, and a POST without the confirmation is bad input.
+    "followup:reflection_delete": [
+        ("get", "reflection", statuses(200, "teacher")),
+        ("post", "reflection", statuses(400, "teacher")),
+    ],
     "followup:my_reflections": [("get", None, statuses(200, *PERSONAS))],
 }
-CASES = [(name, persona) for name in URL_ROWS for persona in PERSONAS]
+CASES = [
+    (name, index, persona)
+    for name, rows in URL_ROWS.items()
+    for index in range(len(rows))
+    for persona in PERSONAS
+]
 
 
 @pytest.fixture
@@ -53,9 +65,9 @@ def reflection(session, teacher) -> Reflection:
     )
 
 
-@pytest.mark.parametrize(("name", "persona"), CASES)
-def test_reflection_urls_per_persona(client, personas, session, reflection, name, persona):
-    method, kind, expected = URL_ROWS[name][0]
+@pytest.mark.parametrize(("name", "index", "persona"), CASES)
+def test_reflection_urls_per_persona(client, personas, session, reflection, name, index, persona):
+    method, kind, expected = URL_ROWS[name][index]
     kwargs = {}
     if kind == "session":
         kwargs = {"session_id": session.pk}
@@ -242,5 +254,77 @@ def test_a_forged_form_kind_falls_back_to_the_free_form(client, teacher, session
 def test_the_audit_log_never_holds_the_text(client, teacher, reflection, support):
     share(client, teacher, reflection, act="share_group")
     share(client, teacher, reflection, act="share_coach", coach=support.pk)
+    delete(client, teacher, reflection, confirm="yes")
+    assert AuditEntry.objects.filter(action="reflection.delete").exists()
     for entry in AuditEntry.objects.all():
         assert CANARY not in f"{entry.action} {entry.target} {entry.detail}"
+
+
+# --- Deleting -------------------------------------------------------------------------------
+
+
+def delete(client, person, reflection, **data):
+    client.force_login(person)
+    return client.post(reverse("followup:reflection_delete", args=[reflection.pk]), data)
+
+
+def test_the_author_deletes_a_reflection_after_confirming(client, teacher, reflection):
+    client.force_login(teacher)
+    detail = client.get(reverse("followup:reflection_detail", args=[reflection.pk]))
+    confirm_url = reverse("followup:reflection_delete", args=[reflection.pk])
+    assert confirm_url in detail.content.decode()
+    page = client.get(confirm_url).content.decode()
+    assert 'name="confirm" value="yes"' in page
+    assert Reflection.objects.filter(pk=reflection.pk).exists()  # asking deletes nothing
+    response = delete(client, teacher, reflection, confirm="yes")
+    assert response.status_code == 302
+    assert response["Location"] == reverse("followup:my_reflections")
+    assert not Reflection.objects.filter(pk=reflection.pk).exists()
+    entry = AuditEntry.objects.get(action="reflection.delete")
+    assert entry.actor == teacher and entry.target == f"reflection:{reflection.pk}"
+    assert CANARY not in f"{entry.target} {entry.detail}"
+    listing = client.get(reverse("followup:my_reflections")).content.decode()
+    assert CANARY not in listing
+
+
+@pytest.mark.parametrize("data", [{}, {"confirm": "no"}, {"act": "delete"}, {"confirm": "YES "}])
+def test_a_post_without_the_confirmation_deletes_nothing(client, teacher, reflection, data):
+    response = delete(client, teacher, reflection, **data)
+    assert response.status_code == 400
+    assert Reflection.objects.filter(pk=reflection.pk).exists()
+    assert not AuditEntry.objects.filter(action="reflection.delete").exists()
+
+
+def test_nobody_but_the_author_can_delete_not_even_a_reader(
+    client, admin, leader, facilitator, member, support, outsider, teacher, reflection
+):
+    share(client, teacher, reflection, act="share_group")  # facilitator and member read it
+    share(client, teacher, reflection, act="share_coach", coach=support.pk)  # so does support
+    for person in (admin, leader, facilitator, member, support, outsider):
+        client.force_login(person)
+        url = reverse("followup:reflection_delete", args=[reflection.pk])
+        assert client.get(url).status_code == 404, person.email
+        assert delete(client, person, reflection, confirm="yes").status_code == 404, person.email
+    assert Reflection.objects.filter(pk=reflection.pk).exists()
+    with pytest.raises(ValidationError):
+        services.reflection_delete(reflection=reflection, by=leader)
+    assert Reflection.objects.filter(pk=reflection.pk).exists()
+
+
+def test_a_deleted_shared_reflection_is_gone_for_the_group_and_the_coach(
+    client, teacher, member, support, reflection, session
+):
+    share(client, teacher, reflection, act="share_group")
+    share(client, teacher, reflection, act="share_coach", coach=support.pk)
+    assert delete(client, teacher, reflection, confirm="yes").status_code == 302
+    for person in (member, support):
+        assert_cannot_read(client, person, reflection, session)
+        listing = client.get(reverse("followup:my_reflections")).content.decode()
+        assert f"/reflections/{reflection.pk}/" not in listing
+
+
+@pytest.mark.parametrize("junk", range(len(JUNK)))
+def test_junk_posted_to_delete_deletes_nothing(client, teacher, reflection, junk):
+    response = delete(client, teacher, reflection, **JUNK[junk])
+    assert response.status_code == 400
+    assert Reflection.objects.filter(pk=reflection.pk).exists()

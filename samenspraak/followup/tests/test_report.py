@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from conftest import make_person
+from samenspraak.core.models import AuditEntry
 from samenspraak.followup import report as reports
 from samenspraak.followup import services
 from samenspraak.followup.models import ActionStatus, Reflection, Report, ReportStatus
@@ -229,7 +230,75 @@ def test_publishing_mails_the_participants_a_link_once(
     assert len(mail.outbox) == count
 
 
-@pytest.mark.parametrize("name", ["report_detail", "report_markdown", "report_docx"])
+READER_VIEWS = ("report_detail", "report_markdown", "report_docx")
+
+
+def test_unpublishing_makes_it_a_draft_that_participants_no_longer_read(
+    client, session, facilitator, teacher
+):
+    reports.report_publish(session=session, by=facilitator)
+    client.force_login(teacher)
+    for name in READER_VIEWS:
+        assert client.get(url(name, session)).status_code == 200, name
+    portfolio = reverse("reports:group_portfolio", args=[session.group_id])
+    assert url("report_detail", session) in client.get(portfolio).content.decode()
+
+    client.force_login(facilitator)
+    page = client.get(url("report_detail", session)).content.decode()
+    assert url("report_unpublish", session) in page
+    response = client.post(url("report_unpublish", session))
+    assert response.status_code == 302
+    report = Report.objects.get(session=session)
+    assert report.status == ReportStatus.DRAFT and report.published_at is None
+    entry = AuditEntry.objects.get(action="report.unpublish")
+    assert entry.actor == facilitator and entry.target == f"session:{session.pk}"
+    page = client.get(url("report_detail", session)).content.decode()
+    assert url("report_publish", session) in page and url("report_unpublish", session) not in page
+
+    client.force_login(teacher)
+    for name in (*READER_VIEWS, "report_pdf"):
+        assert client.get(url(name, session)).status_code == 404, name
+    assert url("report_detail", session) not in client.get(portfolio).content.decode()
+    assert (
+        url("report_detail", session)
+        not in client.get(reverse("reports:my_portfolio")).content.decode()
+    )
+
+
+def test_only_who_may_publish_may_unpublish(client, session, teacher, support, outsider, leader):
+    reports.report_publish(session=session, by=None)
+    for person in (teacher, support, outsider):  # a reader, the school, another school
+        client.force_login(person)
+        assert client.post(url("report_unpublish", session)).status_code == 404, person.email
+    assert Report.objects.get(session=session).status == ReportStatus.PUBLISHED
+    client.force_login(leader)  # a planner of the school
+    assert client.get(url("report_unpublish", session)).status_code == 405
+    assert Report.objects.get(session=session).status == ReportStatus.PUBLISHED
+    assert client.post(url("report_unpublish", session)).status_code == 302
+    assert Report.objects.get(session=session).status == ReportStatus.DRAFT
+
+
+def test_unpublishing_a_draft_changes_nothing(client, session, facilitator):
+    reports.report_save(session=session, by=facilitator, bodies={"goal": "Eigen doel"})
+    client.force_login(facilitator)
+    assert client.post(url("report_unpublish", session)).status_code == 302
+    assert Report.objects.get(session=session).status == ReportStatus.DRAFT
+    assert not AuditEntry.objects.filter(action="report.unpublish").exists()
+
+
+def test_publishing_again_after_unpublishing_mails_the_participants_again(
+    client, session, facilitator, teacher, django_capture_on_commit_callbacks
+):
+    client.force_login(facilitator)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url("report_publish", session))
+        client.post(url("report_unpublish", session))
+        client.post(url("report_publish", session))
+    assert [m.to for m in mail.outbox].count([teacher.email]) == 2
+    assert Report.objects.get(session=session).status == ReportStatus.PUBLISHED
+
+
+@pytest.mark.parametrize("name", READER_VIEWS)
 def test_outsiders_get_404_even_when_published(client, session, outsider, support, name):
     reports.report_publish(session=session, by=None)
     for person in (outsider, support):  # another school; same school but not in the session

@@ -5,6 +5,7 @@ from django.test import TestCase
 from django.urls import reverse
 from openpyxl import Workbook
 
+from conftest import run_queued_tasks
 from samenspraak.accounts.models import User
 from samenspraak.schools.models import Membership, Role
 
@@ -35,6 +36,8 @@ def test_clean_csv_imports_everyone_with_roles_and_groups(client, admin, school,
         Role.FACILITATOR,
     }
     assert group.members.filter(email="lotte.jansen@linde.test").exists()
+    assert mail.outbox == []  # the invitations go out from the task queue
+    assert run_queued_tasks("send_invitation") == [True, True, True]
     assert len(mail.outbox) == 3
 
 
