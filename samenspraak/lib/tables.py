@@ -642,14 +642,12 @@ def _seat_hosts(
         if attempt and (seating.done > work or time.perf_counter() > deadline):
             break
         seating.start(randomly=attempt > 0)
-        if g > _MAX_ASSIGNMENT:
-            pass
-        elif free_from < rounds:
-            seating.descend(range(free_from), g - (rounds - free_from), work)
+        if free_from < rounds:  # (never with more than _MAX_ASSIGNMENT tables)
+            seating.descend(range(free_from), g - (rounds - free_from), work, goal)
             for r in range(free_from, rounds):
                 seating.seat_free(r)
-        else:
-            seating.descend(range(rounds), g, work)
+        elif g <= _MAX_ASSIGNMENT:
+            seating.descend(range(rounds), g, work, goal)
         if seating.covered > best_covered:
             best_covered = seating.covered
             best = seating.snapshot()
@@ -666,7 +664,8 @@ def _seat_hosts(
 
 class _HostSeating:
     """The state of `_seat_hosts`: groups[r] (traveller groups), host_of[r] (the host of
-    each group) and met[x][h], how often traveller x sat with host h."""
+    each group), met[x][h], how often traveller x sat with host h, and `covered`, how many
+    of those are not zero (the host–traveller pairs that met)."""
 
     def __init__(self, groups: Schedule, g: int, free_from: int, rng: random.Random):
         self.groups = [[list(group) for group in tables] for tables in groups]
@@ -680,23 +679,21 @@ class _HostSeating:
             self.rng.sample(range(g), g) if randomly else list(range(g)) for _ in self.groups
         ]
         self.met = [[0] * g for _ in range(self.travellers)]
+        self.covered = 0
         for r in range(self.free_from):  # free rounds count once they are seated
             self._count(r, 1)
-
-    @property
-    def covered(self) -> int:
-        return sum(1 for row in self.met for count in row if count)
 
     def snapshot(self) -> tuple[Schedule, list[list[int]]]:
         return [[list(group) for group in tables] for tables in self.groups], [
             list(hosts) for hosts in self.host_of
         ]
 
-    def descend(self, rounds: range, aim: int, work: int) -> None:
-        """Re-seat random rounds of `rounds` until a sweep of them gains nothing, counting
-        a host only for travellers who have met fewer than `aim` hosts elsewhere."""
+    def descend(self, rounds: range, aim: int, work: int, goal: int) -> None:
+        """Re-seat random rounds of `rounds` until a sweep of them gains nothing or `goal`
+        pairs are covered, counting a host only for travellers who have met fewer than
+        `aim` hosts elsewhere."""
         stale = 0  # rounds re-seated since the last gain; a sweep of them ends the descent
-        while stale < 8 * len(rounds) and self.done <= work:
+        while stale < 8 * len(rounds) and self.done <= work and self.covered < goal:
             r = self.rng.choice(rounds)
             stale = 0 if self.reseat(r, aim) else stale + 1
 
@@ -739,7 +736,10 @@ class _HostSeating:
     def _count(self, r: int, step: int) -> None:
         for group, h in zip(self.groups[r], self.host_of[r], strict=True):
             for x in group:
-                self.met[x][h] += step
+                row = self.met[x]
+                if not row[h] or row[h] + step == 0:
+                    self.covered += step  # a first meeting, or the last one undone
+                row[h] += step
 
 
 _HOST_RESTARTS = 20
