@@ -129,6 +129,21 @@ def person(email, name, **roles):
     user = User.objects.create_user(email=email, name=name, password=password)
     Membership.objects.create(user=user, school=school, **roles)
     return user
+
+
+# The section Sectie Nederlands: facilitator Fatima El Amrani and the teachers `names`
+# ("First Last", who sign in as first@linde.test).
+def section(*names):
+    facilitator = person(
+        "gespreksleider@linde.test", "Fatima El Amrani", is_facilitator=True, is_teacher=True
+    )
+    teachers = [
+        person(f"{name.split()[0].lower()}@linde.test", name, is_teacher=True) for name in names
+    ]
+    group = Group.objects.create(school=school, name="Sectie Nederlands", kind="section")
+    for user in [facilitator, *teachers]:
+        GroupMember.objects.create(group=group, user=user)
+    return facilitator, teachers, group
 """
 
 

@@ -89,6 +89,13 @@ def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def _new_link() -> tuple[str, dict]:
+    """A fresh 128-bit token and the fields that store it: its hash and its expiry."""
+    token = secrets.token_urlsafe(16)  # 16 bytes = 128 bits
+    expires_at = timezone.now() + timedelta(days=settings.INVITATION_VALID_DAYS)
+    return token, {"token_hash": _token_hash(token), "expires_at": expires_at}
+
+
 class InvitationQuerySet(models.QuerySet["Invitation"]):
     def usable(self):
         return self.filter(used_at__isnull=True, expires_at__gt=timezone.now())
@@ -119,23 +126,17 @@ class Invitation(models.Model):
 
     @classmethod
     def issue(cls, *, user: User, school, invited_by: User | None) -> tuple["Invitation", str]:
-        token = secrets.token_urlsafe(16)  # 16 bytes = 128 bits
-        invitation = cls.objects.create(
-            user=user,
-            school=school,
-            invited_by=invited_by,
-            token_hash=_token_hash(token),
-            expires_at=timezone.now() + timedelta(days=settings.INVITATION_VALID_DAYS),
-        )
+        token, fields = _new_link()
+        invitation = cls.objects.create(user=user, school=school, invited_by=invited_by, **fields)
         return invitation, token
 
     def new_token(self) -> str:
         """A fresh token for the link, valid for the full period from now; the previous
         token stops working. Saves only its hash."""
-        token = secrets.token_urlsafe(16)
-        self.token_hash = _token_hash(token)
-        self.expires_at = timezone.now() + timedelta(days=settings.INVITATION_VALID_DAYS)
-        self.save(update_fields=["token_hash", "expires_at"])
+        token, fields = _new_link()
+        for name, value in fields.items():
+            setattr(self, name, value)
+        self.save(update_fields=list(fields))
         return token
 
     @classmethod

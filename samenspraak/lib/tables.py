@@ -599,8 +599,12 @@ def _travellers_then_hosts(
         return None  # the hosts cannot make up for it: leave it to the joint search
     # Once every two travellers have met, the later rounds are free: any grouping of
     # them keeps all traveller pairs, so they are regrouped for the hosts alone.
-    everyone = math.comb(travellers, 2)
-    complete = next((k for k in range(rounds) if distinct_pairs(groups[:k]) == everyone), rounds)
+    everyone, met, complete = math.comb(travellers, 2), set(), rounds
+    for k, tables in enumerate(groups):
+        if len(met) == everyone:
+            complete = k
+            break
+        met |= _pairs([tables])
     host_work = work * _FREE_ROUND_WORK if complete < rounds else work
     return _seat_hosts(groups, g, rng, deadline, host_work, free_from=complete)
 
@@ -701,10 +705,11 @@ class _HostSeating:
         """Re-seat round r as well as possible given the others; True if that gained."""
         g, met = self.g, self.met
         self._count(r, -1)
-        seen = [sum(1 for count in row if count) for row in met]
+        # Aiming at all g hosts, a host not met yet always counts: no need to count `seen`.
+        seen = [sum(1 for count in row if count) for row in met] if aim < g else None
 
         def gain(group: list[int], h: int) -> int:
-            return sum(1 for x in group if not met[x][h] and seen[x] < aim)
+            return sum(1 for x in group if not met[x][h] and (seen is None or seen[x] < aim))
 
         tables, hosts = self.groups[r], self.host_of[r]
         before = sum(gain(group, h) for group, h in zip(tables, hosts, strict=True))

@@ -42,17 +42,11 @@ SEED = (
     + r"""
 
 
-facilitator = person(
-    "gespreksleider@linde.test", "Fatima El Amrani", is_facilitator=True, is_teacher=True
+facilitator, teachers, group = section(
+    "Daan de Vries",
+    "Sanne Bakker",
+    "Joris Jansen",
 )
-teachers = [
-    person("daan@linde.test", "Daan de Vries", is_teacher=True),
-    person("sanne@linde.test", "Sanne Bakker", is_teacher=True),
-    person("joris@linde.test", "Joris Jansen", is_teacher=True),
-]
-group = Group.objects.create(school=school, name="Sectie Nederlands", kind="section")
-for user in [facilitator, *teachers]:
-    GroupMember.objects.create(group=group, user=user)
 
 
 def session(title, slug):

@@ -37,19 +37,13 @@ SEED = (
     + r"""
 
 
-facilitator = person(
-    "gespreksleider@linde.test", "Fatima El Amrani", is_facilitator=True, is_teacher=True
+facilitator, teachers, group = section(
+    "Daan de Vries",
+    "Sanne Bakker",
+    "Joris Jansen",
+    "Eva Smit",
+    "Noah Visser",
 )
-teachers = [
-    person(f"{first.lower()}@linde.test", f"{first} {last}", is_teacher=True)
-    for first, last in [
-        ("Daan", "de Vries"), ("Sanne", "Bakker"), ("Joris", "Jansen"),
-        ("Eva", "Smit"), ("Noah", "Visser"),
-    ]
-]
-group = Group.objects.create(school=school, name="Sectie Nederlands", kind="section")
-for user in [facilitator, *teachers]:
-    GroupMember.objects.create(group=group, user=user)
 today = date.today()
 cycle = Cycle.objects.create(
     school=school, group=group, title="Begrijpend lezen", goal="Samen leren",
