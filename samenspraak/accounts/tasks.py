@@ -3,6 +3,7 @@
 import logging
 
 from django.db import transaction
+from django.utils import timezone
 from django_tasks import task
 
 logger = logging.getLogger(__name__)
@@ -19,8 +20,9 @@ def send_invitation(*, invitation_id: int) -> bool:
     an invitation that was used, replaced by a newer one (re-invite voids the old ones),
     expired while it waited, or deleted.
 
-    A mail that cannot be sent is logged (without address or token) and rolls the new
-    token back; the task is then marked failed and the admin can invite again."""
+    `sent_at` records the sending, for the member pages. A mail that cannot be sent is
+    logged (without address or token) and rolls the new token and `sent_at` back; the
+    task is then marked failed and the admin can invite again."""
     from samenspraak.accounts.models import Invitation
     from samenspraak.accounts.services import send_invitation_mail
 
@@ -37,6 +39,8 @@ def send_invitation(*, invitation_id: int) -> bool:
                 logger.info("Invitation %s is no longer usable: no mail sent", invitation_id)
                 return False
             token = invitation.new_token()
+            invitation.sent_at = timezone.now()  # rolled back with the token if sending fails
+            invitation.save(update_fields=["sent_at"])
             send_invitation_mail(user=invitation.user, school=invitation.school, token=token)
     except Exception:
         logger.exception("Invitation %s could not be mailed", invitation_id)

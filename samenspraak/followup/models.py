@@ -239,6 +239,11 @@ class Reflection(models.Model):
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reflections"
     )
+    # The school it was written in, kept when its session is deleted: the audit entry of
+    # a later share or delete is filed there.
+    school = models.ForeignKey(
+        "schools.School", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     session = models.ForeignKey(
         "planning.Session",
         on_delete=models.SET_NULL,
@@ -358,3 +363,20 @@ class Report(models.Model):
 
     def __str__(self) -> str:
         return f"report of session {self.session_id}"
+
+
+class ReportMailed(models.Model):
+    """Who has been sent the link to a report: publishing it again after unpublishing
+    mails only the participants who are not in here yet."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["report", "user"], name="one_report_mail_per_person")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.report_id} {self.user_id}"

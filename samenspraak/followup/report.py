@@ -28,7 +28,7 @@ from datetime import date
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage, get_connection
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import formats, timezone, translation
@@ -43,6 +43,7 @@ from samenspraak.followup.models import (
     Agreement,
     Insight,
     Report,
+    ReportMailed,
     ReportStatus,
     Support,
 )
@@ -278,8 +279,9 @@ def report_recompile(*, session: Session, by: User, replace_edits: bool) -> Repo
 
 @transaction.atomic
 def report_publish(*, session: Session, by: User) -> Report:
-    """Publish to the participants; they get an e-mail with a link after commit. Publishing
-    again changes nothing and mails nobody."""
+    """Publish to the participants; after commit, those who have not been sent a link to
+    this report yet get one by e-mail (`mail_published`). Publishing a published report
+    changes nothing and mails nobody."""
     report = _stored(session)
     if report.status == ReportStatus.PUBLISHED:
         return report
@@ -287,15 +289,15 @@ def report_publish(*, session: Session, by: User) -> Report:
     report.published_at = timezone.now()
     report.save(update_fields=["status", "published_at"])
     record(school=session.school, actor=by, action="report.publish", target=f"session:{session.pk}")
-    transaction.on_commit(lambda: mail_published(session))
+    transaction.on_commit(lambda: mail_published(report))
     return report
 
 
 @transaction.atomic
 def report_unpublish(*, session: Session, by: User) -> Report:
     """Take a published report back to draft: the participants can no longer read or
-    export it; the editors keep it. A draft stays as it is. Publishing it again mails the
-    participants again."""
+    export it; the editors keep it. A draft stays as it is. Publishing it again mails only
+    the participants who were not sent a link before."""
     report = _stored(session)
     if report.status != ReportStatus.PUBLISHED:
         return report
@@ -308,19 +310,33 @@ def report_unpublish(*, session: Session, by: User) -> Report:
     return report
 
 
-def mail_published(session: Session) -> None:
+def mail_published(report: Report) -> None:
+    """Send the link to every participant not yet told of this report (`ReportMailed`).
+    Who was told is written in the same transaction as the sending: a send that fails
+    leaves them untold, so publishing again reaches them."""
     from samenspraak.planning.services import participants
 
+    session = report.session
     link = settings.SITE_URL + reverse("reports:report_detail", args=[session.pk])
+    told = set(ReportMailed.objects.filter(report=report).values_list("user_id", flat=True))
+    people = [person for person in participants(session) if person.pk not in told]
     messages = []
-    for person in participants(session):
+    for person in people:
         with translation.override(person.language or settings.LANGUAGE_CODE):
             context = {"session": session, "person": person, "link": link}
             subject = render_to_string("followup/report_email_subject.txt", context).strip()
             body = render_to_string("followup/report_email.txt", context)
         messages.append(EmailMessage(subject, body, None, [person.email]))
-    if messages:
-        get_connection().send_messages(messages)
+    if not messages:
+        return
+    try:
+        with transaction.atomic():
+            ReportMailed.objects.bulk_create(
+                [ReportMailed(report=report, user=person) for person in people]
+            )
+            get_connection().send_messages(messages)
+    except IntegrityError:
+        return  # a publish running at the same moment is telling them
 
 
 # --- Rendering ------------------------------------------------------------------------------

@@ -163,7 +163,10 @@ def report_publish(request: HttpRequest, session_id: int) -> HttpResponse:
         reports.report_publish(session=session, by=request.user)
         messages.success(
             request,
-            _("The report has been published; the participants have been sent a link."),
+            _(
+                "The report has been published; participants who have not had a link to it "
+                "yet are sent one by e-mail."
+            ),
         )
     return redirect("reports:report_detail", session_id=session.pk)
 

@@ -432,7 +432,11 @@ def reflection_save(
         raise ValidationError(_("Write an answer to at least one question."))
     if reflection is None:
         reflection = Reflection.objects.create(
-            author=author, session=session, form=form, answers=cleaned
+            author=author,
+            session=session,
+            school=session.school if session else None,
+            form=form,
+            answers=cleaned,
         )
     else:
         if reflection.author_id != author.pk:
@@ -444,10 +448,12 @@ def reflection_save(
 
 
 def _record_reflection(reflection: Reflection, by: User, action: str) -> None:
-    # Only that it was (un)shared or deleted, never what it says.
-    if reflection.session_id:
+    # Only that it was (un)shared or deleted, never what it says. Filed under the school
+    # it was written in, which it keeps when its session is deleted; a school that was
+    # itself deleted took its audit log with it.
+    if reflection.school_id is not None:
         record(
-            school=reflection.session.school,
+            school=reflection.school,
             actor=by,
             action=action,
             target=f"reflection:{reflection.pk}",

@@ -9,8 +9,10 @@ What is counted, and why this is not surveillance:
   ended. Session titles and dates are school data, so these counts are not suppressed.
 - **Participation** — per group, over its sessions run in the live room: seats taken by
   staff in the room ÷ seats expected (the group's active members now, plus each session's
-  invitees). Nobody's own attendance is shown or kept apart; the figure is shown only for
-  groups of at least MIN_ANSWERS members.
+  invitees). Whoever led a session — its facilitator, or a planner who ran the console —
+  is left out of both: their seat does not count as taking part, nor as expected.
+  Nobody's own attendance is shown or kept apart; the figure is shown only for groups of
+  at least MIN_ANSWERS members and MIN_ANSWERS expected seats.
 - **Action points completed on time** — per group: of the action points due by today
   (dropped ones left out), the share marked done on or before their due date; shown from
   MIN_ANSWERS action points.
@@ -29,14 +31,14 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, Q
+from django.db.models import Count, Exists, F, OuterRef, Q
 from django.utils import timezone
 
 from samenspraak.followup.models import ActionPoint, ActionStatus, Instrument
 from samenspraak.followup.quality import MIN_ANSWERS, period_label, school_results
 from samenspraak.live.models import Participant
 from samenspraak.planning.models import Cycle, Session, SessionStatus
-from samenspraak.schools.models import Ambition, Group, School
+from samenspraak.schools.models import Ambition, Group, GroupMember, School
 
 TREND_PERIODS = 4
 
@@ -148,9 +150,22 @@ def dashboard(school: School) -> Dashboard:
         for ambition_id in cycle_ambitions.get(row["cycle_id"], []):
             per_ambition_group[(ambition_id, row["group_id"])].add(row["planned"], row["held"])
 
-    # Participation over the sessions run in the live room.
+    # Participation over the sessions run in the live room. Whoever led a session (its
+    # facilitator, or a planner who ran the console: live.kinds.leads) took part in no
+    # round: their seat is not counted, and they were not expected to take one either.
+    leads = Q(on_console=True) | Q(user=F("room__session__facilitator"))
+    expected_there = Exists(
+        GroupMember.objects.filter(
+            group=OuterRef("room__session__group"), user=OuterRef("user"), user__is_active=True
+        )
+    ) | Exists(
+        Session.invitees.through.objects.filter(
+            session=OuterRef("room__session"), user=OuterRef("user")
+        )
+    )
     seats: dict[int, int] = {}
-    for group_id, taken in (
+    leaders_expected: dict[int, int] = {}
+    for group_id, staff, leading, leading_expected in (
         Participant.objects.filter(
             room__session__school=school,
             room__session__starts_at__lte=now,
@@ -158,11 +173,16 @@ def dashboard(school: School) -> Dashboard:
         )
         .exclude(room__session__status=SessionStatus.CANCELLED)
         .values_list("room__session__group_id")
-        .annotate(taken=Count("pk"))
+        .annotate(
+            staff=Count("pk"),
+            leading=Count("pk", filter=leads),
+            leading_expected=Count("pk", filter=leads & Q(expected_there)),
+        )
         .order_by()
     ):
         if group_id is not None:
-            seats[group_id] = taken
+            seats[group_id] = staff - leading
+            leaders_expected[group_id] = leading_expected
     expected: dict[int, int] = {}
     for group_id, sessions, invited in (
         Session.objects.filter(school=school, starts_at__lte=now, room__isnull=False)
@@ -172,7 +192,9 @@ def dashboard(school: School) -> Dashboard:
         .order_by()
     ):
         if group_id in by_group:
-            expected[group_id] = sessions * by_group[group_id].members + invited
+            expected[group_id] = (
+                sessions * by_group[group_id].members + invited - leaders_expected.get(group_id, 0)
+            )
     for group_id, row in by_group.items():
         if group_id not in expected:
             continue

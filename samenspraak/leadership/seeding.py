@@ -126,6 +126,7 @@ def seed_school(
                 school=school,
                 cycle=cycle,
                 group=cycle.group,
+                facilitator=members[cycle.group_id][0],
                 title=f"Dialoog {n}",
                 starts_at=starts,
                 status=status,

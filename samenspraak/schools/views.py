@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -42,9 +42,18 @@ def _form_status(request: HttpRequest) -> int:
 def member_list(request: HttpRequest, school_id: int) -> HttpResponse:
     acting = get_membership_for(request.user, school_id, Permission.MANAGE_MEMBERS)
     query = request.GET.get("q", "").strip()[:100]
+    # For someone who has not joined yet: their newest usable invitation, and whether its
+    # e-mail has gone out or still waits in the task queue.
+    invitation = (
+        Invitation.objects.usable().filter(user=OuterRef("user")).order_by("-created_at", "-pk")
+    )
     members = (
         Membership.objects.filter(school_id=school_id)
         .select_related("user")
+        .annotate(
+            open_invitation=Exists(invitation),
+            invitation_sent_at=Subquery(invitation.values("sent_at")[:1]),
+        )
         .order_by("-is_active", "user__name")
     )
     if query:
@@ -69,7 +78,12 @@ def member_invite(request: HttpRequest, school_id: int) -> HttpResponse:
             groups=data["groups"],
         )
         messages.success(
-            request, _("%(name)s has been invited by e-mail.") % {"name": data["name"]}
+            request,
+            _(
+                "%(name)s has been added. The invitation e-mail is queued and goes out in a "
+                "moment; the list shows when it has been sent."
+            )
+            % {"name": data["name"]},
         )
         return redirect("schools:member_list", school_id=school_id)
     return render(
@@ -120,7 +134,9 @@ def member_edit(request: HttpRequest, school_id: int, membership_id: int) -> Htt
             services.member_set_roles(member=member, by=request.user, roles=roles)
             messages.success(request, _("The roles have been saved."))
             return redirect("schools:member_list", school_id=school_id)
-    open_invitation = Invitation.objects.usable().filter(user=member.user).exists()
+    invitation = (
+        Invitation.objects.usable().filter(user=member.user).order_by("-created_at", "-pk").first()
+    )
     return render(
         request,
         "schools/member_edit.html",
@@ -129,7 +145,7 @@ def member_edit(request: HttpRequest, school_id: int, membership_id: int) -> Htt
             "member": member,
             "form": form,
             "is_self": member.pk == acting.pk,
-            "open_invitation": open_invitation,
+            "invitation": invitation,
         },
         status=_form_status(request),
     )
@@ -170,7 +186,12 @@ def member_reinvite(request: HttpRequest, school_id: int, membership_id: int) ->
     else:
         services.invitation_resend(member=member, by=request.user)
         messages.success(
-            request, _("A new invitation was sent to %(email)s.") % {"email": member.user.email}
+            request,
+            _(
+                "A new invitation to %(email)s is queued and goes out in a moment; this page "
+                "shows when it has been sent."
+            )
+            % {"email": member.user.email},
         )
     return redirect("schools:member_edit", school_id=school_id, membership_id=membership_id)
 

@@ -1,3 +1,4 @@
+import importlib
 import json
 import logging
 import re
@@ -5,6 +6,7 @@ import smtplib
 from datetime import timedelta
 
 import pytest
+from django.apps import apps as django_apps
 from django.core import mail
 from django.core.mail.backends.base import BaseEmailBackend
 from django.core.management import call_command
@@ -103,6 +105,61 @@ def test_reinvite_voids_the_old_link(client, admin, school):
 # --- The invitation mail goes through the task queue ----------------------------------------
 
 
+def member_status(client, school, email="nieuw@linde.test") -> str:
+    page = client.get(reverse("schools:member_list", args=[school.pk])).content.decode()
+    row = next(r for r in page.split("<tr>") if email in r)
+    return re.findall(r"<td>([^<]*)</td>", row)[-1]
+
+
+def test_the_admin_is_told_the_mail_is_queued_and_sees_when_it_has_gone(
+    client, admin, school, english_pages
+):
+    client.force_login(admin)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = client.post(
+            reverse("schools:member_invite", args=[school.pk]),
+            {"name": "Nieuwe Collega", "email": "nieuw@linde.test", "roles": ["teacher"]},
+            follow=True,
+        )
+    html = response.content.decode()
+    assert "The invitation e-mail is queued" in html and "invited by e-mail" not in html
+    assert mail.outbox == []
+    assert member_status(client, school) == "invited, e-mail queued"
+    member = Membership.objects.get(user__email="nieuw@linde.test")
+    edit = reverse("schools:member_edit", args=[school.pk, member.pk])
+    assert "queued and has not been sent yet" in client.get(edit).content.decode()
+
+    assert run_queued_tasks("send_invitation") == [True]
+    assert Invitation.objects.get().sent_at is not None
+    assert member_status(client, school) == "invited, e-mail sent"
+    assert "The invitation e-mail was sent on" in client.get(edit).content.decode()
+
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = client.post(
+            reverse("schools:member_reinvite", args=[school.pk, member.pk]), follow=True
+        )
+    html = response.content.decode()
+    assert "A new invitation to nieuw@linde.test is queued" in html
+    assert "queued and has not been sent yet" in html
+    assert member_status(client, school) == "invited, e-mail queued"
+
+    Invitation.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
+    assert member_status(client, school) == "invited, invitation expired"
+
+
+def test_invitations_mailed_before_sent_at_existed_get_it_from_the_task_results(
+    client, admin, school
+):
+    migration = importlib.import_module("samenspraak.accounts.migrations.0003_invitation_sent_at")
+    invite(client, admin, school)
+    post_invite(client, admin, school, email="wacht@linde.test")  # still queued
+    Invitation.objects.update(sent_at=None)
+    migration.sent_from_the_task_results(django_apps, None)
+    finished = queued_invitations().get(status="SUCCESSFUL").finished_at
+    assert Invitation.objects.get(user__email="nieuw@linde.test").sent_at == finished
+    assert Invitation.objects.get(user__email="wacht@linde.test").sent_at is None
+
+
 class BrokenMailServer(BaseEmailBackend):
     def send_messages(self, email_messages):
         raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
@@ -151,6 +208,7 @@ def test_a_mail_server_that_is_down_is_logged_not_a_server_error(
     assert "nieuw@linde.test" not in caplog.text
     invitation.refresh_from_db()
     assert invitation.token_hash == hash_before  # the new token was rolled back
+    assert invitation.sent_at is None  # and so was the moment of sending
     assert mail.outbox == []
     # The admin can simply invite again once the mail server is back.
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

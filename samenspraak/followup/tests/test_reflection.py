@@ -3,7 +3,10 @@ coach only by the author's explicit act, undone by another. Canary strings check
 unshared reflection appears on no page that a leader, admin, facilitator or group member
 can reach."""
 
+import importlib
+
 import pytest
+from django.apps import apps as django_apps
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
@@ -17,6 +20,7 @@ from samenspraak.followup.tests.test_agreements import (
     make_session,
     statuses,
 )
+from samenspraak.schools.models import Membership
 from tests.test_bad_input import JUNK
 
 CANARY = "KANARIE-privé-7f3a"
@@ -285,6 +289,36 @@ def test_the_author_deletes_a_reflection_after_confirming(client, teacher, refle
     assert CANARY not in f"{entry.target} {entry.detail}"
     listing = client.get(reverse("followup:my_reflections")).content.decode()
     assert CANARY not in listing
+
+
+def test_deleting_a_reflection_whose_session_was_deleted_is_audited(
+    client, teacher, school, support, reflection, session
+):
+    share(client, teacher, reflection, act="share_coach", coach=support.pk)
+    session.delete()
+    reflection.refresh_from_db()
+    assert reflection.session is None and reflection.school == school
+    assert delete(client, teacher, reflection, confirm="yes").status_code == 302
+    assert not Reflection.objects.filter(pk=reflection.pk).exists()
+    entry = AuditEntry.objects.get(action="reflection.delete")
+    assert entry.school == school and entry.actor == teacher
+    assert entry.target == f"reflection:{reflection.pk}" and entry.detail == {}
+    assert CANARY not in f"{entry.action} {entry.target} {entry.detail}"
+
+
+def test_reflections_written_before_they_kept_their_school_get_one(
+    teacher, school, other_school, session, reflection
+):
+    """The data migration: the session's school, else the author's first school."""
+    migration = importlib.import_module(
+        "samenspraak.followup.migrations.0002_reflection_school_and_report_mailed"
+    )
+    orphan = Reflection.objects.create(author=teacher, answers={"text": "zonder sessie"})
+    Membership.objects.create(user=teacher, school=other_school, is_teacher=True)
+    Reflection.objects.filter(pk=reflection.pk).update(school=None)
+    migration.school_of_reflections(django_apps, None)
+    assert Reflection.objects.get(pk=reflection.pk).school == session.school
+    assert Reflection.objects.get(pk=orphan.pk).school == school
 
 
 @pytest.mark.parametrize("data", [{}, {"confirm": "no"}, {"act": "delete"}, {"confirm": "YES "}])

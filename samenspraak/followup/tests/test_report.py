@@ -286,16 +286,38 @@ def test_unpublishing_a_draft_changes_nothing(client, session, facilitator):
     assert not AuditEntry.objects.filter(action="report.unpublish").exists()
 
 
-def test_publishing_again_after_unpublishing_mails_the_participants_again(
-    client, session, facilitator, teacher, django_capture_on_commit_callbacks
+def test_publishing_again_after_unpublishing_mails_only_who_was_not_told_yet(
+    client, session, facilitator, teacher, django_capture_on_commit_callbacks, english_pages
 ):
     client.force_login(facilitator)
     with django_capture_on_commit_callbacks(execute=True):
         client.post(url("report_publish", session))
         client.post(url("report_unpublish", session))
-        client.post(url("report_publish", session))
-    assert [m.to for m in mail.outbox].count([teacher.email]) == 2
+    told = len(mail.outbox)
+    assert told and [m.to for m in mail.outbox].count([teacher.email]) == 1
+    newcomer = make_person(session.school, "nieuw@linde.test", "Noor Nieuw", is_teacher=True)
+    GroupMember.objects.create(group=session.group, user=newcomer)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url("report_publish", session), follow=True)
+    assert [m.to for m in mail.outbox[told:]] == [[newcomer.email]]
+    assert "who have not had a link to it yet" in response.content.decode()
     assert Report.objects.get(session=session).status == ReportStatus.PUBLISHED
+
+
+def test_a_failed_mail_leaves_the_participants_untold(
+    client, session, facilitator, teacher, django_capture_on_commit_callbacks, monkeypatch
+):
+    def broken(self, messages):
+        raise OSError("mail server down")
+
+    monkeypatch.setattr("django.core.mail.backends.locmem.EmailBackend.send_messages", broken)
+    with pytest.raises(OSError), django_capture_on_commit_callbacks(execute=True):
+        reports.report_publish(session=session, by=facilitator)
+    monkeypatch.undo()
+    reports.report_unpublish(session=session, by=facilitator)
+    with django_capture_on_commit_callbacks(execute=True):
+        reports.report_publish(session=session, by=facilitator)
+    assert [teacher.email] in [m.to for m in mail.outbox]
 
 
 @pytest.mark.parametrize("name", READER_VIEWS)

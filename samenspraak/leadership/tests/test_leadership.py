@@ -152,6 +152,63 @@ def test_cadence_participation_and_action_points(school, group, ambition, team):
     assert group_row.actions_on_time == pytest.approx(100 * 2 / 6)
 
 
+def test_participation_leaves_out_whoever_led_the_session(
+    school, group, ambition, team, teacher, facilitator, leader
+):
+    """Seven members. In the first session the facilitator (a member) led and a leader
+    (invited, not a member) ran the console; in the second, without a facilitator, a
+    member ran the console. Four others took part each time, of six expected."""
+    cycle = make_cycle(group, ambition)
+    now = timezone.now()
+    first = Session.objects.create(
+        school=school,
+        cycle=cycle,
+        group=group,
+        title="Eerste",
+        starts_at=now - timedelta(days=14),
+        facilitator=facilitator,
+    )
+    first.invitees.add(leader)
+    second = Session.objects.create(
+        school=school, cycle=cycle, group=group, title="Tweede", starts_at=now - timedelta(days=7)
+    )
+    room = Room.objects.create(session=first, status=RoomStatus.ENDED, ended_at=now)
+    Participant.objects.create(room=room, user=facilitator)
+    Participant.objects.create(room=room, user=leader, on_console=True)
+    for person in team[:4]:
+        Participant.objects.create(room=room, user=person)
+    room = Room.objects.create(session=second, status=RoomStatus.ENDED, ended_at=now)
+    Participant.objects.create(room=room, user=team[4], on_console=True)
+    for person in [teacher, *team[:3]]:
+        Participant.objects.create(room=room, user=person)
+
+    (row,) = dashboard(school).groups
+    assert row.members == 7
+    assert not row.participation_hidden
+    assert row.participation == pytest.approx(100 * 8 / 12)
+
+
+def test_participation_is_hidden_when_fewer_than_five_were_expected_besides_the_leader(
+    school, group, ambition, team, facilitator
+):
+    """Five members, one of them facilitating the only session: four expected seats."""
+    GroupMember.objects.filter(group=group, user__in=team[3:]).delete()
+    session = Session.objects.create(
+        school=school,
+        cycle=make_cycle(group, ambition),
+        group=group,
+        title="S",
+        starts_at=timezone.now() - timedelta(days=3),
+        facilitator=facilitator,
+    )
+    room = Room.objects.create(session=session, status=RoomStatus.ENDED, ended_at=timezone.now())
+    for person in [facilitator, *team[:3]]:
+        Participant.objects.create(room=room, user=person)
+    (row,) = dashboard(school).groups
+    assert row.members == 5
+    assert row.participation_hidden and row.participation is None
+
+
 def test_small_groups_and_few_action_points_are_hidden(school, group, ambition):
     cycle = make_cycle(group, ambition)
     session = Session.objects.create(
