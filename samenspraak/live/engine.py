@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from samenspraak.followup.models import Agreement
 from samenspraak.live import kinds
+from samenspraak.live.access import runs_room
 from samenspraak.live.kinds import NOTE_KINDS, Refused, group_members, leads
 from samenspraak.live.models import ClientAction, Contribution, Participant, Room, RoomStatus
 from samenspraak.planning.models import Session, SessionStatus
@@ -151,6 +152,12 @@ def _do(
     now = timezone.now()
 
     if kind in FACILITATOR_ACTIONS and not is_facilitator:
+        if actor is not None and actor.user_id and runs_room(actor.user, room.session):
+            # Someone who may run the room, on the phone page: that page takes part.
+            raise Refused(
+                "console_only",
+                _("That is done from the console; on this page you take part."),
+            )
         raise Refused("forbidden", _("Only the facilitator can do that."))
     if room.status == RoomStatus.ENDED:
         raise Refused("ended", _("This session has ended."))

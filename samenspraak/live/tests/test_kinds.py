@@ -10,7 +10,7 @@ from datetime import date, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from conftest import make_person
 from samenspraak.core.models import AuditEntry
@@ -91,10 +91,10 @@ class Room_:
             phase=None,
         )
 
-    def refused(self, who, kind, payload=None, reason=None):
+    def refused(self, who, kind, payload=None, reason=None, facilitator=None):
         before = Room.objects.get(pk=self.room.pk)
         with pytest.raises(engine.Refused) as caught:
-            self.do(who, kind, payload)
+            self.do(who, kind, payload, facilitator=facilitator)
         after = Room.objects.get(pk=self.room.pk)
         assert after.seq == before.seq
         for field in ("dots", "dot_totals", "cards", "groups", "tables", "revealed"):
@@ -729,3 +729,25 @@ def test_the_state_costs_the_same_few_queries_however_full_the_room(
 def test_who_speaks_follows_the_phase_roles(speaking, silent, roles, expected):
     person = Participant(roles=roles)
     assert kinds.speaks({"speaking": speaking, "silent": silent}, person) is expected
+
+
+# --- Who leads ----------------------------------------------------------------------------
+
+
+def test_a_planner_off_the_console_is_told_to_use_it_and_a_member_is_forbidden(
+    group, facilitator, school, leader, people
+):
+    """The engine acts as the socket's view says (`is_facilitator`), not as the person
+    could: someone who may run the room gets a refusal that says where to go."""
+    room = make_room(group, facilitator, school, [phase("round")])
+    r = Room_(room, facilitator, [leader, people[0]])
+    planner, member = r.p
+    r.start()
+    with translation.override("nl"):
+        for who in (planner, r.lead):  # the session's facilitator on the phone page too
+            for kind in ("phase.pause", "round.start", "tables.assign"):
+                refused = r.refused(who, kind, facilitator=False, reason="console_only")
+                assert refused.message == "Dat doe je vanaf de console; op deze pagina doe je mee."
+        refused = r.refused(member, "phase.pause", reason="forbidden")
+        assert refused.message == "Alleen de gespreksleider kan dat."
+    r.do(planner, "phase.pause", facilitator=True)  # from the console
