@@ -661,6 +661,8 @@ def _rooms(seeded: list[dict], numbers: list[int], ports: list[int], relay: bool
         for index, cookie in enumerate(seed["cookies"]):
             port = ports[index % len(ports)]
             path = f"/ws/relay/{number}/" if relay else f"/ws/rooms/{seed['room']}/"
+            if index == 0 and not relay:
+                path += "?view=console"  # the facilitator starts the room from the console
             room.clients.append(
                 Client(
                     room=room,

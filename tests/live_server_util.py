@@ -251,11 +251,12 @@ def fresh_postgres(database_url: str, label: str) -> Iterator[str]:
         run(drop)
 
 
-def ws_url(base_url: str, room_id: int, projector: bool = False) -> str:
+def ws_url(base_url: str, room_id: int, view: str = "") -> str:
+    """A room's socket: a phone, or with view "console" or "projector" that screen."""
     return (
         base_url.replace("http", "ws", 1)
         + f"/ws/rooms/{room_id}/"
-        + ("?view=projector" if projector else "")
+        + (f"?view={view}" if view else "")
     )
 
 

@@ -100,7 +100,7 @@ class RoomConsumer(PersonalConsumer):
                 seat = await database_sync_to_async(seat_for_user)(
                     user, self.room_id, console=console
                 )
-                self.room, self.participant, self.facilitator, new_seat = seat
+                self.room, self.participant, runs, new_seat = seat
                 self.language = user.language
             else:
                 cookies = self.scope.get("cookies", {})
@@ -109,15 +109,19 @@ class RoomConsumer(PersonalConsumer):
                     token, self.room_id
                 )
                 new_seat = False  # a guest's seat is made when they join by name
-                self.facilitator = False
+                runs = False
                 if console:
                     raise Http404
         except Http404:
             await self.close(code=CLOSE_NOT_FOUND)
             return
-        if self.projector and not self.facilitator:
+        if self.projector and not runs:
             await self.close(code=CLOSE_NOT_FOUND)
             return
+        # The view makes the role, not the person: only the console's socket runs the room.
+        # A planner on the phone page takes part like anyone else (their own table's notes,
+        # no hidden totals) and has facilitator actions refused (engine: `console_only`).
+        self.facilitator = console
         self.bucket = TokenBucket()
         self.delivered, self.held, self.release = -1, {}, None
         self.joined = [room_group(self.room_id)]
@@ -164,7 +168,7 @@ class RoomConsumer(PersonalConsumer):
                 return state_for(
                     self.room,
                     participant=None if self.projector else self.participant,
-                    facilitator=self.facilitator and not self.projector,
+                    facilitator=self.facilitator,
                     projector=self.projector,
                 )
 
@@ -307,7 +311,7 @@ class RoomConsumer(PersonalConsumer):
 
     async def room_event(self, message: dict) -> None:
         audience = message["audience"]
-        if audience == "facilitators" and not (self.facilitator and not self.projector):
+        if audience == "facilitators" and not self.facilitator:
             return
         if audience == "projector" and not self.projector:
             return

@@ -17,8 +17,10 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
+from samenspraak.core.audit import record
 from samenspraak.followup.models import Agreement
 from samenspraak.live import kinds
+from samenspraak.live.access import runs_room
 from samenspraak.live.kinds import NOTE_KINDS, Refused, group_members, leads
 from samenspraak.live.models import ClientAction, Contribution, Participant, Room, RoomStatus
 from samenspraak.planning.models import Session, SessionStatus
@@ -151,6 +153,12 @@ def _do(
     now = timezone.now()
 
     if kind in FACILITATOR_ACTIONS and not is_facilitator:
+        if actor is not None and actor.user_id and runs_room(actor.user, room.session):
+            # Someone who may run the room, on the phone page: that page takes part.
+            raise Refused(
+                "console_only",
+                _("That is done from the console; on this page you take part."),
+            )
         raise Refused("forbidden", _("Only the facilitator can do that."))
     if room.status == RoomStatus.ENDED:
         raise Refused("ended", _("This session has ended."))
@@ -469,24 +477,38 @@ def seat_taken(*, room_id: int, participant: Participant) -> Outcome:
 def console_opened(*, room_id: int, participant: Participant) -> Outcome | None:
     """Someone who runs the room opened the console on a seat they had taken as a
     participant: from now on they lead, like the session's facilitator (`kinds.leads`).
-    Everyone's list of people learns it from a `joined` event with `leads` set."""
+    Everyone's list of people learns it from a `joined` event with `leads` set. Whoever
+    leads is no speaker or table member: the seat leaves the orders, pairs and tables made
+    while it took part (`kinds.remove_leader`; nobody else moves), in the same seq."""
     with transaction.atomic():
         room = (
-            Room.objects.select_for_update(of=("self",)).select_related("session").get(pk=room_id)
+            Room.objects.select_for_update(of=("self",))
+            .select_related("session__school")
+            .get(pk=room_id)
         )
         participant.refresh_from_db()
         if leads(room, participant):
             return None
         participant.on_console = True
         participant.save(update_fields=["on_console"])
+        moved, changed = kinds.remove_leader(room, participant)
         room.seq += 1
-        room.save(update_fields=["seq"])
-        event = {
-            "kind": "joined",
-            "seq": room.seq,
-            "participant": participant_payload(room, participant),
-        }
-    return Outcome(seq=room.seq, events=[_all(event)])
+        room.save(update_fields=["seq", "speaking", "groups", "tables"])
+        events = [
+            _all({"kind": "joined", "participant": participant_payload(room, participant)}),
+            *moved,
+            _all({"kind": "talk", "talk": talk_summary(room)}),  # the equal share changed
+        ]
+        for item in events:
+            item["event"]["seq"] = room.seq
+        record(
+            school=room.session.school,
+            actor=participant.user,
+            action="room.lead",
+            target=f"session:{room.session_id}",
+            detail={"left": {kind: phases for kind, phases in changed.items() if phases}},
+        )
+    return Outcome(seq=room.seq, events=events)
 
 
 def participant_payload(room: Room, participant: Participant) -> dict:

@@ -517,6 +517,75 @@ def place_latecomer(room: Room, participant: Participant, items: list[dict]) -> 
     return events
 
 
+# --- Someone starts leading ---------------------------------------------------------------
+
+_SPEAKING_LISTS = ("order", "done", "passed", "queue")
+
+
+def _join_smallest(groups: list[list[int]], alone: list[int]) -> None:
+    """Someone whose pair lost its other member joins the smallest other group, at its end
+    (the last such group, as `split_groups` puts an odd one out in the last pair): a pair
+    becomes a trio and its members keep their places, so its first still speaks first.
+    With no other group they stay on their own."""
+    others = [g for g in groups if g is not alone]
+    if not others:
+        return
+    smallest = min(len(g) for g in others)
+    target = [g for g in others if len(g) == smallest][-1]
+    target.extend(alone)
+    groups[:] = [g for g in groups if g is not alone]
+
+
+def remove_leader(room: Room, participant: Participant) -> tuple[list[dict], dict[str, list]]:
+    """A seat that now leads (its holder opened the console) leaves every round's order,
+    pair and World Café table it was put in while it took part; nobody else moves.
+
+    - A round: out of the order (and its done, passed and the hand queue); whoever is next
+      in the order speaks next.
+    - Pairs: out of their group; a member left on their own joins the smallest other group
+      (`_join_smallest`), a trio goes on as a pair.
+    - Tables: out of every round's table, and no longer a host; the others keep their
+      seats and a table keeps its number (notes carry it), even with one person or none
+      left in a round, as the seating itself leaves one person at a table when the count
+      asks for it.
+
+    Returns the events (a `speaking`, `groups` or `tables` event per phase that changed)
+    and the phase indexes changed per kind, for the audit entry."""
+    pk = participant.pk
+    events: list[dict] = []
+    changed: dict[str, list] = {"orders": [], "pairs": [], "tables": []}
+    for key, state in room.speaking.items():
+        if key == "talking" or not any(pk in state.get(name, []) for name in _SPEAKING_LISTS):
+            continue
+        for name in _SPEAKING_LISTS:
+            if name in state:
+                state[name] = [p for p in state[name] if p != pk]
+        changed["orders"].append(int(key))
+        events.append(_all({"kind": "speaking", "phase": int(key), "state": state}))
+    for key, formed in room.groups.items():
+        mine = next((g for g in formed["groups"] if pk in g), None)
+        if mine is None:
+            continue
+        mine.remove(pk)
+        if not mine:
+            formed["groups"] = [g for g in formed["groups"] if g is not mine]
+        elif len(mine) == 1:
+            _join_smallest(formed["groups"], mine)
+        changed["pairs"].append(int(key))
+        events.append(_all({"kind": "groups", "phase": int(key), **formed}))
+    for key, seating_state in room.tables.items():
+        tables = [table for round_ in seating_state["schedule"] for table in round_]
+        if not any(pk in table for table in tables) and pk not in seating_state["hosts"]:
+            continue
+        for table in tables:
+            if pk in table:
+                table.remove(pk)
+        seating_state["hosts"] = [h for h in seating_state["hosts"] if h != pk]
+        changed["tables"].append(int(key))
+        events.append(_all(tables_event(room, int(key))))
+    return events, changed
+
+
 # --- Consent check ------------------------------------------------------------------------
 
 

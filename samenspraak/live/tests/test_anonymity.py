@@ -123,9 +123,11 @@ def _links(message: dict, person: dict, seat: int) -> list[str]:
 def test_an_anonymous_note_carries_no_author_in_row_message_or_log(server):
     room, url, env = server["room"], server["url"], server["env"]
     writer, other = room["teachers"]
-    console = Screen("console", ws_url(url, room["room"]), room["facilitator"]["cookie"])
+    console = Screen(
+        "console", ws_url(url, room["room"], view="console"), room["facilitator"]["cookie"]
+    )
     projector = Screen(
-        "projector", ws_url(url, room["room"], projector=True), room["facilitator"]["cookie"]
+        "projector", ws_url(url, room["room"], view="projector"), room["facilitator"]["cookie"]
     )
     mine = Screen("writer", ws_url(url, room["room"]), writer["cookie"])
     theirs = Screen("other", ws_url(url, room["room"]), other["cookie"])

@@ -10,7 +10,7 @@ from datetime import date, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from conftest import make_person
 from samenspraak.core.models import AuditEntry
@@ -91,10 +91,10 @@ class Room_:
             phase=None,
         )
 
-    def refused(self, who, kind, payload=None, reason=None):
+    def refused(self, who, kind, payload=None, reason=None, facilitator=None):
         before = Room.objects.get(pk=self.room.pk)
         with pytest.raises(engine.Refused) as caught:
-            self.do(who, kind, payload)
+            self.do(who, kind, payload, facilitator=facilitator)
         after = Room.objects.get(pk=self.room.pk)
         assert after.seq == before.seq
         for field in ("dots", "dot_totals", "cards", "groups", "tables", "revealed"):
@@ -729,3 +729,116 @@ def test_the_state_costs_the_same_few_queries_however_full_the_room(
 def test_who_speaks_follows_the_phase_roles(speaking, silent, roles, expected):
     person = Participant(roles=roles)
     assert kinds.speaks({"speaking": speaking, "silent": silent}, person) is expected
+
+
+# --- Who leads ----------------------------------------------------------------------------
+
+
+def test_a_planner_off_the_console_is_told_to_use_it_and_a_member_is_forbidden(
+    group, facilitator, school, leader, people
+):
+    """The engine acts as the socket's view says (`is_facilitator`), not as the person
+    could: someone who may run the room gets a refusal that says where to go."""
+    room = make_room(group, facilitator, school, [phase("round")])
+    r = Room_(room, facilitator, [leader, people[0]])
+    planner, member = r.p
+    r.start()
+    with translation.override("nl"):
+        for who in (planner, r.lead):  # the session's facilitator on the phone page too
+            for kind in ("phase.pause", "round.start", "tables.assign"):
+                refused = r.refused(who, kind, facilitator=False, reason="console_only")
+                assert refused.message == "Dat doe je vanaf de console; op deze pagina doe je mee."
+        refused = r.refused(member, "phase.pause", reason="forbidden")
+        assert refused.message == "Alleen de gespreksleider kan dat."
+    r.do(planner, "phase.pause", facilitator=True)  # from the console
+
+
+def test_opening_the_console_takes_a_seat_out_of_the_order_pairs_and_tables(
+    group, facilitator, school, leader, people
+):
+    """A planner who took part on the phone page and then opens the console leads from
+    then on: out of the round's order, their pair and every World Café table made while
+    they took part, in one seq with an audit entry; nobody else moves."""
+    room = make_room(
+        group,
+        facilitator,
+        school,
+        [
+            phase("round", order="fixed"),
+            phase("pairs", group_size=2),
+            phase("tables", table_size=2, rounds=2, hosts_stay=True),
+        ],
+    )
+    r = Room_(room, facilitator, [leader, *people[:3]])
+    planner = r.p[0]
+    r.start()
+    r.do(r.lead, "round.start")
+    r.do(r.p[2], "hand.raise")
+    r.do(planner, "hand.raise")
+    r.do(r.lead, "turn.next")  # the planner (first to join) has spoken
+    r.do(r.lead, "phase.next")
+    pairs = r.do(r.lead, "pairs.form").events[0]["event"]["groups"]
+    r.do(r.lead, "phase.next")
+    r.do(r.lead, "tables.assign")
+    r.do(r.lead, "tables.next")
+    before = Room.objects.get(pk=room.pk)
+
+    outcome = engine.console_opened(room_id=room.pk, participant=planner)
+
+    after = Room.objects.get(pk=room.pk)
+    assert after.seq == before.seq + 1
+    assert {i["event"]["seq"] for i in outcome.events} == {after.seq}
+    assert [i["event"]["kind"] for i in outcome.events] == [
+        "joined",
+        "speaking",
+        "groups",
+        "tables",
+        "talk",
+    ]
+    assert all(i["audience"] == "all" for i in outcome.events)
+    # The round: out of the order, done and the hand queue; the others keep their turns.
+    others = [p.pk for p in r.p[1:]]
+    assert after.speaking["0"]["order"] == others
+    assert after.speaking["0"]["done"] == [] and after.speaking["0"]["queue"] == [r.p[2].pk]
+    # Pairs: the planner's partner joins the other pair, which keeps its order.
+    partner = next(g for g in pairs if planner.pk in g)
+    partner = next(pk for pk in partner if pk != planner.pk)
+    other_pair = next(g for g in pairs if planner.pk not in g)
+    assert after.groups["1"] == {"groups": [[*other_pair, partner]], "switched": False}
+    # Tables: out of every round's table and no host; everyone else sits where they sat.
+    assert after.tables["2"]["round"] == 1
+    assert planner.pk not in after.tables["2"]["hosts"]
+    assert set(after.tables["2"]["hosts"]) == set(before.tables["2"]["hosts"]) - {planner.pk}
+    for tables_before, tables_after in zip(
+        before.tables["2"]["schedule"], after.tables["2"]["schedule"], strict=True
+    ):
+        assert tables_after == [[p for p in t if p != planner.pk] for t in tables_before]
+    # The equal share is among the three who take part now.
+    assert events_for(outcome, "all")[-1]["talk"]["equal_share"] == round(1 / 3, 3)
+    entry = AuditEntry.objects.get(action="room.lead")
+    assert entry.actor == leader and entry.target == f"session:{room.session_id}"
+    assert entry.detail == {"left": {"orders": [0], "pairs": [1], "tables": [2]}}
+    # Already leading: nothing happens again.
+    assert engine.console_opened(room_id=room.pk, participant=planner) is None
+    assert AuditEntry.objects.filter(action="room.lead").count() == 1
+    assert Room.objects.get(pk=room.pk).seq == after.seq
+    state = r.state(r.p[1])
+    assert state["groups"] == after.groups and state["tables"] == after.tables
+
+
+@pytest.mark.parametrize(
+    ("groups", "expected"),
+    [
+        ([[9, 1], [2, 3]], [[2, 3, 1]]),  # the partner makes the other pair a trio
+        ([[1, 2], [9, 3], [4, 5, 6]], [[1, 2, 3], [4, 5, 6]]),  # the smallest group
+        ([[1, 2, 3], [4, 5, 6], [9, 7]], [[1, 2, 3], [4, 5, 6, 7]]),  # only trios: a four
+        ([[1, 9, 2], [3, 4]], [[1, 2], [3, 4]]),  # a trio goes on as a pair
+        ([[9, 1]], [[1]]),  # nobody else: on their own
+        ([[1, 2], [3, 4]], [[1, 2], [3, 4]]),  # not in a pair: nothing changes
+    ],
+)
+def test_who_is_left_alone_when_their_partner_starts_leading(groups, expected):
+    room = Room(groups={"0": {"groups": groups, "switched": True}})
+    events, changed = kinds.remove_leader(room, Participant(pk=9))
+    assert room.groups["0"] == {"groups": expected, "switched": True}
+    assert changed["pairs"] == ([0] if events else [])

@@ -43,7 +43,7 @@ def test_hidden_vote_totals_never_reach_a_phone(group, facilitator, school, teac
 
     async def scenario():
         console, phone, other, screen = (
-            connect(room, facilitator),
+            connect(room, facilitator, view="console"),
             connect(room, teacher),
             connect(room, support),
             connect(room, facilitator, view="projector"),
@@ -93,7 +93,7 @@ def test_an_anonymous_consent_answer_reaches_nobody_with_a_name(
 
     async def scenario():
         console, phone, other = (
-            connect(room, facilitator),
+            connect(room, facilitator, view="console"),
             connect(room, teacher),
             connect(room, support),
         )
@@ -147,7 +147,10 @@ def test_a_table_note_reaches_its_table_the_console_and_the_projector_only(
     room = make_room(group, facilitator, school, [phase("tables", table_size=2, rounds=2)])
 
     async def scenario():
-        console, screen = connect(room, facilitator), connect(room, facilitator, view="projector")
+        console, screen = (
+            connect(room, facilitator, view="console"),
+            connect(room, facilitator, view="projector"),
+        )
         phones = [connect(room, user) for user in (teacher, support, leader)]
         for ws in (console, screen, *phones):
             assert (await ws.connect())[0]
@@ -237,6 +240,64 @@ def test_a_planner_on_the_console_leads_and_is_in_no_round_pair_or_table(
         assert sorted(seated) == group_ids
         assert not [m for m in await drain(console) if m["type"] == "error"]
         for ws in (console, seat, *phones):
+            await ws.disconnect()
+
+    async_to_sync(scenario)()
+
+
+def test_a_planner_on_the_phone_page_takes_part_like_anyone_else(
+    group, facilitator, school, leader, teacher, support
+):
+    """The view makes the role: a school leader (who may run the room) on the phone page
+    gets a phone's state and events, at a World Café only the notes of their own table,
+    and console actions refused with a reason that says where they belong. The session's
+    own facilitator on the phone page likewise."""
+    GroupMember.objects.create(group=group, user=support)
+    cafe = phase("tables", table_size=2, rounds=2)
+    cafe["guidance_nl"] = "Alleen voor de console"
+    room = make_room(group, facilitator, school, [cafe])
+
+    async def scenario():
+        console = connect(room, facilitator, view="console")
+        phones = [connect(room, user) for user in (teacher, support, leader)]
+        for ws in (console, *phones):
+            assert (await ws.connect())[0]
+        states = [await until(ws, lambda m: m["type"] == "state") for ws in phones]
+        ids = [state["me"]["id"] for state in states]
+        planner = phones[2]
+        assert states[2]["facilitator"] is False and states[2]["me"]["leads"] is False
+        assert states[2]["phases"][0]["guidance"] == "" and states[2]["decks"] == []
+        await console.send_json_to(action("room.start"))
+        await console.send_json_to(action("tables.assign", phase=0))
+        tables = (await until(planner, lambda m: m.get("kind") == "tables"))["schedule"][0]
+        assert any(ids[2] in table for table in tables)  # seated like anyone else
+        mine = next(table for table in tables if ids[2] in table)
+        writer = next(i for i in (0, 1) if ids[i] not in mine)
+        await phones[writer].send_json_to(action("note.add", {"text": "Elders"}, phase=0))
+        await until(console, lambda m: m.get("kind") == "note")
+        await planner.send_json_to(action("note.add", {"text": "Hier"}, phase=0))
+        await until(planner, lambda m: m["type"] == "ack")
+        await planner.send_json_to(action("tables.next", phase=0))
+        refused = await until(planner, lambda m: m["type"] == "error")
+        assert refused["reason"] == "console_only", refused
+        assert refused["message"] == "Dat doe je vanaf de console; op deze pagina doe je mee."
+        received = await drain(planner)
+        assert "Elders" not in json.dumps(received)
+        assert not [m for m in received if m.get("kind") == "tables"]  # nothing moved on
+
+        again, own = connect(room, leader), connect(room, facilitator)
+        for ws in (again, own):
+            assert (await ws.connect())[0]
+        state = await until(again, lambda m: m["type"] == "state")
+        assert state["facilitator"] is False and state["tables"]["0"]["round"] == 0
+        assert [n["text"] for n in state["notes"]] == ["Hier"]
+        assert state["note_counts"] == {"0": 2}
+        state = await until(own, lambda m: m["type"] == "state")
+        assert state["facilitator"] is False and state["me"]["leads"] is True
+        assert state["notes"] == [] and state["phases"][0]["guidance"] == ""
+        await own.send_json_to(action("tables.next", phase=0))
+        assert (await until(own, lambda m: m["type"] == "error"))["reason"] == "console_only"
+        for ws in (console, again, own, *phones):
             await ws.disconnect()
 
     async_to_sync(scenario)()

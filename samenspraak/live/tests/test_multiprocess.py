@@ -74,9 +74,11 @@ def _check(screen: Screen, last: int, notes: set[str]) -> None:
 
 def test_two_processes_serve_one_room_and_everyone_sees_everything(two_servers):
     room, (first, second) = two_servers["room"], two_servers["urls"]
-    console = Screen("console", ws_url(first, room["room"]), room["facilitator"]["cookie"])
+    console = Screen(
+        "console", ws_url(first, room["room"], view="console"), room["facilitator"]["cookie"]
+    )
     projector = Screen(
-        "projector", ws_url(second, room["room"], projector=True), room["facilitator"]["cookie"]
+        "projector", ws_url(second, room["room"], view="projector"), room["facilitator"]["cookie"]
     )
     phones = [
         Screen(

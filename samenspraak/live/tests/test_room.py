@@ -97,7 +97,7 @@ async def until(ws, predicate, limit=20):
 
 def test_the_facilitator_runs_phases_and_everyone_follows(room, facilitator, teacher):
     async def scenario():
-        console, phone = connect(room, facilitator), connect(room, teacher)
+        console, phone = connect(room, facilitator, view="console"), connect(room, teacher)
         assert (await console.connect())[0] and (await phone.connect())[0]
         state = await console.receive_json_from()
         assert (
@@ -133,7 +133,7 @@ def test_anonymous_notes_carry_no_author_in_row_message_or_log(
 
     async def scenario():
         console, writer, other = (
-            connect(room, facilitator),
+            connect(room, facilitator, view="console"),
             connect(room, teacher),
             connect(room, support),
         )
@@ -168,7 +168,7 @@ def test_anonymous_notes_carry_no_author_in_row_message_or_log(
 
 def test_a_replayed_action_changes_nothing_and_gets_the_first_answer(room, facilitator, teacher):
     async def scenario():
-        console, phone = connect(room, facilitator), connect(room, teacher)
+        console, phone = connect(room, facilitator, view="console"), connect(room, teacher)
         for ws in (console, phone):
             assert (await ws.connect())[0]
             await ws.receive_json_from()
@@ -189,7 +189,7 @@ def test_a_replayed_action_changes_nothing_and_gets_the_first_answer(room, facil
 
 def test_an_action_for_an_old_phase_is_refused(room, facilitator, teacher):
     async def scenario():
-        console, phone = connect(room, facilitator), connect(room, teacher)
+        console, phone = connect(room, facilitator, view="console"), connect(room, teacher)
         for ws in (console, phone):
             assert (await ws.connect())[0]
             await ws.receive_json_from()
@@ -267,7 +267,7 @@ def test_a_client_that_sends_too_fast_is_slowed_down(room, teacher):
 
 def test_a_reconnecting_phone_gets_everything_it_missed(room, facilitator, teacher):
     async def scenario():
-        console = connect(room, facilitator)
+        console = connect(room, facilitator, view="console")
         assert (await console.connect())[0]
         await console.receive_json_from()
         await console.send_json_to(action("room.start"))
@@ -333,7 +333,7 @@ def test_deactivation_closes_the_room_socket(room, teacher, admin, school):
 
 def test_after_the_end_only_the_talk_distribution_is_kept(room, facilitator, teacher):
     async def scenario():
-        console, phone = connect(room, facilitator), connect(room, teacher)
+        console, phone = connect(room, facilitator, view="console"), connect(room, teacher)
         for ws in (console, phone):
             assert (await ws.connect())[0]
         state = await phone.receive_json_from()
@@ -357,7 +357,7 @@ def test_after_the_end_only_the_talk_distribution_is_kept(room, facilitator, tea
 
 def test_everyone_is_told_when_someone_takes_a_seat(room, facilitator, teacher):
     async def scenario():
-        console = connect(room, facilitator)
+        console = connect(room, facilitator, view="console")
         assert (await console.connect())[0]
         first = await console.receive_json_from()
         phone = connect(room, teacher)
@@ -406,7 +406,7 @@ def test_positions_on_a_dilemma_show_a_distribution_without_names(
     room = dilemma_room
 
     async def scenario():
-        console, phone = connect(room, facilitator), connect(room, teacher)
+        console, phone = connect(room, facilitator, view="console"), connect(room, teacher)
         for ws in (console, phone):
             assert (await ws.connect())[0]
             await ws.receive_json_from()
@@ -441,7 +441,7 @@ def test_a_scale_position_must_lie_on_the_scale(dilemma_room, facilitator, teach
     snapshot.save()
 
     async def scenario():
-        console, phone = connect(room, facilitator), connect(room, teacher)
+        console, phone = connect(room, facilitator, view="console"), connect(room, teacher)
         for ws in (console, phone):
             assert (await ws.connect())[0]
             await ws.receive_json_from()

@@ -60,8 +60,8 @@ def server(tmp_path_factory):
         servers.stop()
 
 
-def screen(server, room: dict, person: dict, name: str, projector=False) -> Screen:
-    return Screen(name, ws_url(server["url"], room["room"], projector), person["cookie"])
+def screen(server, room: dict, person: dict, name: str, view="") -> Screen:
+    return Screen(name, ws_url(server["url"], room["room"], view), person["cookie"])
 
 
 async def fresh_state(server, room, person) -> dict:
@@ -77,7 +77,7 @@ def running(server) -> dict:
     room = server["rooms"][0]
 
     async def start():
-        console = screen(server, room, room["facilitator"], "starter")
+        console = screen(server, room, room["facilitator"], "starter", view="console")
         await console.open()
         if console.state["phase_index"] < 0:
             await console.act("room.start")
@@ -92,7 +92,7 @@ def test_replays_stale_and_doubled_actions_change_nothing(server):
     first, second = room["teachers"]
 
     async def scenario():
-        console = screen(server, room, room["facilitator"], "console")
+        console = screen(server, room, room["facilitator"], "console", view="console")
         phone = screen(server, room, first, "phone")
         watcher = screen(server, room, second, "watcher")
         for each in (console, phone, watcher):
@@ -148,7 +148,7 @@ def test_ids_of_another_room_are_refused(server, running):
         stranger = screen(server, elsewhere, elsewhere["teachers"][0], "stranger")
         await stranger.open()
         foreign = stranger.state["me"]["id"]
-        console = screen(server, room, room["facilitator"], "console")
+        console = screen(server, room, room["facilitator"], "console", view="console")
         await console.open()
         phase = console.state["phase_index"]
         for action, payload in (
@@ -157,9 +157,9 @@ def test_ids_of_another_room_are_refused(server, running):
         ):
             refused = await console.attempt(action, payload, phase=phase)
             assert refused["type"] == "error" and refused["reason"] == "invalid", refused
-        # A member of one room opening the other room's socket, as participant or projector.
-        for projector in (False, True):
-            intruder = screen(server, elsewhere, room["facilitator"], "intruder", projector)
+        # A member of one room opening the other room's socket, as phone, console or projector.
+        for view in ("", "console", "projector"):
+            intruder = screen(server, elsewhere, room["facilitator"], "intruder", view)
             with pytest.raises(InvalidStatus) as refused:
                 await intruder.open()
             assert refused.value.response.status_code == 403
@@ -178,7 +178,7 @@ def test_a_client_that_floods_is_slowed_down_and_the_room_goes_on(server, runnin
     first, second = room["teachers"]
 
     async def scenario():
-        console = screen(server, room, room["facilitator"], "console")
+        console = screen(server, room, room["facilitator"], "console", view="console")
         flooder = screen(server, room, first, "flooder")
         calm = screen(server, room, second, "calm")
         for each in (console, flooder, calm):
@@ -205,5 +205,29 @@ def test_a_client_that_floods_is_slowed_down_and_the_room_goes_on(server, runnin
         assert not calm.errors and not console.errors
         for each in (console, flooder, calm):
             await each.close()
+
+    asyncio.run(scenario())
+
+
+def test_the_facilitators_phone_page_is_a_phone(server, running):
+    """Only the console's socket runs the room. On the phone page the session's own
+    facilitator gets a phone's state (no guidance), and every console action is refused as
+    `console_only`, in Dutch, leaving the room as it was."""
+    room = running
+
+    async def scenario():
+        phone = screen(server, room, room["facilitator"], "facilitator's phone")
+        await phone.open()
+        assert phone.state["facilitator"] is False
+        assert phone.state["phases"][0]["guidance"] == ""
+        phase = phone.state["phase_index"]
+        for action in ("phase.next", "phase.pause", "notes.reveal", "room.end"):
+            refused = await phone.attempt(action, phase=phase)
+            assert refused["type"] == "error" and refused["reason"] == "console_only", refused
+            assert refused["message"] == "Dat doe je vanaf de console; op deze pagina doe je mee."
+        after = await fresh_state(server, room, room["teachers"][0])
+        assert after["seq"] == phone.state["seq"] and after["phase_index"] == phase
+        assert after["status"] == "running"
+        await phone.close()
 
     asyncio.run(scenario())
