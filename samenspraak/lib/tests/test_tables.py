@@ -2,14 +2,20 @@
 
 import io
 import json
+import math
 import random
+import re
+import shutil
+import subprocess
 import time
 from itertools import combinations, product
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from conftest import require
 from samenspraak.lib.tables import (
     _DIFFERENCES_10,
     _closed_form,
@@ -24,6 +30,8 @@ from samenspraak.lib.tables import (
     table_count,
     upper_bound,
 )
+
+BENCH = Path(__file__).resolve().parents[3] / "bench"
 
 ROOMS = [
     # people, size, rounds, hosts
@@ -349,3 +357,35 @@ def test_counting_types_agrees_with_trying_everything():
 def test_two_tables_in_three_rounds_are_optimal_below_the_bound(people, size, best):
     assert best_at_two_tables(people, size, 3) == best < upper_bound(people, size, 3)
     assert distinct_pairs(assign(people, size, 3)) == best
+
+
+@pytest.fixture(scope="module")
+def exact_search(tmp_path_factory):
+    """bench/prove_tables.c, compiled: the exhaustive search behind PROVEN_BEST."""
+    require(shutil.which("gcc") is not None, "gcc is needed to compile bench/prove_tables.c")
+    program = tmp_path_factory.mktemp("exact") / "prove_tables"
+    gcc = shutil.which("gcc")
+    subprocess.run([gcc, "-O2", "-o", program, BENCH / "prove_tables.c"], check=True)  # noqa: S603
+
+    def best(people, size, rounds, loss):
+        args = [program, *map(str, (people, size, rounds, loss))]
+        last = subprocess.run(args, check=True, capture_output=True, text=True).stdout  # noqa: S603
+        found = re.search(r"(best|at most) (\d+) distinct pairs", last.splitlines()[-1])
+        return found[1] == "best", int(found[2])
+
+    return best
+
+
+@pytest.mark.parametrize(
+    ("people", "size", "rounds", "best"),
+    [(8, 4, 3, 24), (12, 6, 3, 60), (16, 8, 3, 112), (12, 4, 4, 59), (12, 5, 4, 59)],
+)
+def test_the_exact_search_finds_the_known_optima_and_nothing_better(
+    exact_search, people, size, rounds, best
+):
+    g = table_count(people, size)
+    most = math.comb(people - g, 2) + (people - g) * min(rounds, g)
+    loss = most - best
+    assert exact_search(people, size, rounds, loss + 1) == (True, best)
+    assert exact_search(people, size, rounds, loss - 1) == (False, best)  # "at most": proven
+    assert distinct_pairs(assign(people, size, rounds)) == best
