@@ -26,6 +26,22 @@
  * - symmetry: renaming the tables (with their hosts) or reordering the rounds maps
  *   schedules to schedules of the same value, so the smallest word may be taken to be
  *   the smallest of its class under those maps.
+ *
+ * When every table seats the same k = n / g travellers, a faster search goes round by
+ * round instead (`by_rounds`). A round is a partition of the travellers into g groups of
+ * k, written as a restricted growth string (each traveller's group, groups numbered by
+ * their first traveller). There are exactly R·g·C(k, 2) meetings between travellers, so
+ *
+ *     loss = A0 + E + M,   A0 = C(n, 2) - R·g·C(k, 2),
+ *
+ * where E counts the meetings of two travellers who met before (it only grows as
+ * travellers are seated) and M the hosts missed as above. Round 1 is fixed to groups of
+ * consecutive travellers, whose string is the smallest there is, and the later rounds come
+ * in ascending order of their strings (renaming travellers and reordering rounds). Only
+ * for the partitions within the loss are the hosts handed out: those of round 1 in order
+ * (renaming hosts), then a bijection per round, pruned by the hosts each traveller can
+ * still meet in the rounds left.
+ *
  * It prints every improvement it finds and, at the end, the least loss within LOSS (or
  * none): "none" proves that no schedule has more than C(n,2) + n*min(ROUNDS,g) - LOSS - 1
  * distinct pairs.
@@ -39,7 +55,7 @@
 #define MAX_TABLES 16
 #define MAX_TRAVELLERS 64
 
-static int g, rounds, n, words, budget, fewest, most;
+static int g, rounds, n, words, budget, fewest, most, hosts_each;
 static int sizes[MAX_TABLES]; /* travellers per table, largest first */
 static unsigned char letter[MAX_WORDS][MAX_ROUNDS];
 static unsigned char missed[MAX_WORDS];
@@ -155,11 +171,124 @@ static void search(int depth, int first, int loss) {
     }
 }
 
+/* --- Round by round, when every table seats k travellers --------------------------------- */
+
+static int k, spare; /* spare: E + M may not exceed it */
+static int group_of[MAX_ROUNDS][MAX_TRAVELLERS];
+static int members[MAX_ROUNDS][MAX_TABLES][MAX_TRAVELLERS], filled[MAX_ROUNDS][MAX_TABLES];
+static unsigned char times_met[MAX_TRAVELLERS][MAX_TRAVELLERS];
+static int host_of[MAX_ROUNDS][MAX_TABLES], host_taken[MAX_ROUNDS][MAX_TABLES];
+static int with_host[MAX_TRAVELLERS][MAX_TABLES], hosts_met[MAX_TRAVELLERS];
+static int least_spare = -1;
+
+static void print_rounds(int spent) {
+    printf("loss %d:", budget - spare + spent);
+    for (int r = 0; r < rounds; r++) {
+        printf(" |");
+        for (int b = 0; b < g; b++) {
+            printf(" %d:", host_of[r][b]);
+            for (int i = 0; i < k; i++) printf("%s%d", i ? "," : "", members[r][b][i]);
+        }
+    }
+    putchar('\n');
+    fflush(stdout);
+}
+
+static void seat_host(int r, int b, int repeats) {
+    if (b == g) { /* round r has its hosts: how many hosts must be missed at least? */
+        int left = rounds - 1 - r, missed_at_least = 0;
+        for (int x = 0; x < n; x++) {
+            int short_of = hosts_each - hosts_met[x] - left;
+            if (short_of > 0) missed_at_least += short_of;
+        }
+        int spent = repeats + missed_at_least;
+        if (spent > spare || (least_spare >= 0 && spent >= least_spare)) return;
+        if (r == rounds - 1) {
+            least_spare = spent;
+            print_rounds(spent);
+            return;
+        }
+        seat_host(r + 1, 0, repeats);
+        return;
+    }
+    for (int h = 0; h < g; h++) {
+        if (host_taken[r][h]) continue;
+        host_taken[r][h] = 1;
+        host_of[r][b] = h;
+        for (int i = 0; i < k; i++) {
+            int x = members[r][b][i];
+            if (with_host[x][h]++ == 0) hosts_met[x]++;
+        }
+        seat_host(r, b + 1, repeats);
+        for (int i = 0; i < k; i++) {
+            int x = members[r][b][i];
+            if (--with_host[x][h] == 0) hosts_met[x]--;
+        }
+        host_taken[r][h] = 0;
+    }
+}
+
+/* Seat traveller x in round r; `opened` groups are in use, `repeats` is E so far, and
+ * `tied` says the string of round r equals that of round r - 1 so far. */
+static void by_rounds(int r, int x, int opened, int repeats, int tied) {
+    nodes++;
+    if (x == n) {
+        if (r < rounds - 1) {
+            by_rounds(r + 1, 0, 0, repeats, 1);
+            return;
+        }
+        seat_host(1, 0, repeats);
+        return;
+    }
+    for (int b = tied ? group_of[r - 1][x] : 0; b <= opened && b < g; b++) {
+        if (filled[r][b] == k) continue;
+        int again = 0;
+        for (int i = 0; i < filled[r][b]; i++) again += times_met[x][members[r][b][i]] > 0;
+        if (repeats + again > spare || (least_spare >= 0 && repeats + again >= least_spare))
+            continue;
+        for (int i = 0; i < filled[r][b]; i++) {
+            int other = members[r][b][i];
+            times_met[x][other]++;
+            times_met[other][x]++;
+        }
+        members[r][b][filled[r][b]++] = x;
+        group_of[r][x] = b;
+        by_rounds(r, x + 1, b == opened ? opened + 1 : opened, repeats + again,
+                  tied && b == group_of[r - 1][x]);
+        filled[r][b]--;
+        for (int i = 0; i < filled[r][b]; i++) {
+            int other = members[r][b][i];
+            times_met[x][other]--;
+            times_met[other][x]--;
+        }
+    }
+}
+
+static void search_by_rounds(void) {
+    int never_fewer = n * (n - 1) / 2 - rounds * g * k * (k - 1) / 2; /* A0 */
+    spare = budget - never_fewer;
+    if (spare < 0) return;
+    for (int x = 0; x < n; x++) { /* round 1: groups of consecutive travellers, host b */
+        int b = x / k;
+        for (int i = 0; i < filled[0][b]; i++) {
+            times_met[x][members[0][b][i]]++;
+            times_met[members[0][b][i]][x]++;
+        }
+        members[0][b][filled[0][b]++] = x;
+        group_of[0][x] = b;
+        host_of[0][b] = b;
+        with_host[x][b] = hosts_met[x] = 1;
+    }
+    by_rounds(1, 0, 0, 0, 1);
+    if (least_spare >= 0) least = budget - spare + least_spare;
+}
+
 int main(int argc, char **argv) {
     if (argc != 5) {
         fprintf(stderr, "usage: %s PEOPLE SIZE ROUNDS LOSS\n", argv[0]);
         return 2;
     }
+    setvbuf(stdout, NULL, _IOLBF, 0); /* each line as it comes, even into a file */
     int people = atoi(argv[1]), size = atoi(argv[2]);
     rounds = atoi(argv[3]);
     budget = atoi(argv[4]);
@@ -176,7 +305,7 @@ int main(int argc, char **argv) {
     for (int t = 0; t < g; t++) sizes[t] = (t < big ? small + 1 : small) - 1;
     fewest = small - 1;
     most = big ? small : small - 1;
-    int hosts_each = rounds < g ? rounds : g;
+    hosts_each = rounds < g ? rounds : g;
     for (int w = 0; w < words; w++) {
         int x = w, seen = 0;
         for (int r = rounds - 1; r >= 0; r--) {
@@ -196,7 +325,12 @@ int main(int argc, char **argv) {
     int most_pairs = n * (n - 1) / 2 + n * hosts_each;
     printf("people=%d size=%d rounds=%d: %d tables, %d travellers, at most %d pairs; loss <= %d\n",
            people, size, rounds, g, n, most_pairs, budget);
-    search(0, 0, 0);
+    if (n % g == 0 && rounds > 1) {
+        k = n / g;
+        search_by_rounds();
+    } else {
+        search(0, 0, 0);
+    }
     if (least < 0)
         printf("none within loss %d (%lld nodes): at most %d distinct pairs\n", budget, nodes,
                most_pairs - budget - 1);

@@ -48,6 +48,11 @@ ROUNDS = (2, 3, 4, 5, 7)
 #   about a minute) finds no schedule within 7 of C(13, 2) + 13·3 = 117 pairs, so none
 #   has more than 109. The bound of 115 takes the travellers' own pairs and their host
 #   pairs each at its best, and no schedule has both.
+# * 4 tables of 4, 5 rounds (16 people in tables of 4 or 5): --exact 16 4 5 8 (by rounds,
+#   2.7·10⁸ nodes, about ten minutes) finds none within 8 of 66 + 12·4 = 114, so none has
+#   more than 105 (bound 108): five rounds of triples on 12 travellers always repeat 3
+#   meetings or more (with none they would form a nearly Kirkman triple system NKTS(12),
+#   which does not exist; the search finds none with 1 or 2 either).
 PROVEN_BEST = {
     (8, 4, 3): 24,
     (8, 5, 3): 24,
@@ -59,6 +64,8 @@ PROVEN_BEST = {
     (12, 5, 4): 59,
     (20, 8, 4): 181,
     (16, 6, 4): 109,
+    (16, 4, 5): 105,
+    (16, 5, 5): 105,
 }
 
 

@@ -389,3 +389,15 @@ def test_the_exact_search_finds_the_known_optima_and_nothing_better(
     assert exact_search(people, size, rounds, loss + 1) == (True, best)
     assert exact_search(people, size, rounds, loss - 1) == (False, best)  # "at most": proven
     assert distinct_pairs(assign(people, size, rounds)) == best
+
+
+@pytest.mark.parametrize(
+    ("people", "size", "rounds"), [(6, 3, 3), (9, 4, 2), (7, 4, 3), (5, 2, 3), (10, 4, 2)]
+)
+def test_the_exact_search_agrees_with_trying_everything_in_tiny_rooms(
+    exact_search, people, size, rounds
+):
+    # The first two seat 2 travellers at every table: the search goes round by round. The
+    # others seat different numbers (3 and 2; 1, 1 and 0; 3, 2 and 2): it goes by words.
+    best = best_by_trying_everything(people, size, rounds, True)
+    assert exact_search(people, size, rounds, 1000) == (True, best)
