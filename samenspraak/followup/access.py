@@ -96,7 +96,11 @@ def readable_reflections(user: User) -> QuerySet[Reflection]:
         session__group__members=user,
         session__school_id__in=schools,
     )
-    coached = Q(coach=user, session__school_id__in=schools)
+    # The coach, while active in the school it was written in (kept when its session is
+    # deleted; the session's school for a reflection that has none).
+    coached = Q(coach=user) & (
+        Q(school_id__in=schools) | Q(school__isnull=True, session__school_id__in=schools)
+    )
     ids = Reflection.objects.filter(Q(author=user) | shared_with_group | coached).values("pk")
     return Reflection.objects.filter(pk__in=ids)
 

@@ -1,7 +1,9 @@
 """Who may be in a live room, and as what.
 
-- Anyone who may see the session (planning.access) takes a seat when they connect.
-- Its facilitator and the school's planners run it (facilitator console, projector).
+- Anyone who may see the session (planning.access) takes a seat when they connect a phone
+  or the console.
+- Its facilitator and the school's planners run it (facilitator console, projector). The
+  projector is a screen, not a person: it takes no seat and leaves any seat alone.
 - Guests (pupils, parents, an outside coach) only when the room admits guests: known by
   a name and a random token in a cookie, they see nothing but that room.
 """
@@ -26,22 +28,33 @@ def runs_room(user, session: Session) -> bool:
     )
 
 
-def seat_for_user(
-    user, room_id: int, *, console: bool = False
-) -> tuple[Room, Participant, bool, bool]:
-    """(room, the user's seat, runs the room, seat is new) or Http404. A seat first taken
-    on the console leads the room (`kinds.leads`); only someone who runs it opens that."""
+def _room_for_user(user, room_id: int) -> tuple[Room, bool]:
+    """(room, runs the room) or Http404 when the user may not see its session."""
     room = Room.objects.select_related("session").filter(pk=room_id).first()
     if room is None or not user.is_authenticated or not user.is_active:
         raise Http404
-    session = get_session_for(user, room.session_id)
-    runs = runs_room(user, session)
+    return room, runs_room(user, get_session_for(user, room.session_id))
+
+
+def room_for_projector(user, room_id: int) -> Room:
+    """The room, for someone who runs it, or Http404. No seat is taken or touched: the
+    projector is a screen, so it is in no round, pair, table or equal share."""
+    room, runs = _room_for_user(user, room_id)
+    if not runs:
+        raise Http404
+    return room
+
+
+def seat_for_user(user, room_id: int, *, console: bool = False) -> tuple[Room, Participant, bool]:
+    """(room, the user's seat, seat is new) or Http404. A seat first taken
+    on the console leads the room (`kinds.leads`); only someone who runs it opens that."""
+    room, runs = _room_for_user(user, room_id)
     if console and not runs:
         raise Http404
     participant, created = Participant.objects.get_or_create(
         room=room, user=user, defaults={"on_console": console}
     )
-    return room, participant, runs, created
+    return room, participant, created
 
 
 def seat_for_guest(token: str | None, room_id: int) -> tuple[Room, Participant]:

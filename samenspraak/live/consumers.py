@@ -12,7 +12,12 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from samenspraak.live import engine
-from samenspraak.live.access import GUEST_COOKIE, seat_for_guest, seat_for_user
+from samenspraak.live.access import (
+    GUEST_COOKIE,
+    room_for_projector,
+    seat_for_guest,
+    seat_for_user,
+)
 from samenspraak.live.events import room_group, session_group, user_group
 from samenspraak.live.state import state_for
 
@@ -95,27 +100,31 @@ class RoomConsumer(PersonalConsumer):
         console = view == "console"
         user = self.scope.get("user")
         self.language = "nl"
+        signed_in = user is not None and user.is_authenticated
         try:
-            if user is not None and user.is_authenticated:
+            if self.projector:
+                # A screen, not a person: it takes no seat and leaves the user's seat alone.
+                if not signed_in:
+                    raise Http404
+                self.room = await database_sync_to_async(room_for_projector)(user, self.room_id)
+                self.participant, new_seat = None, False
+                self.language = user.language
+            elif signed_in:
                 seat = await database_sync_to_async(seat_for_user)(
                     user, self.room_id, console=console
                 )
-                self.room, self.participant, runs, new_seat = seat
+                self.room, self.participant, new_seat = seat
                 self.language = user.language
             else:
+                if console:
+                    raise Http404
                 cookies = self.scope.get("cookies", {})
                 token = cookies.get(GUEST_COOKIE.format(room=self.room_id))
                 self.room, self.participant = await database_sync_to_async(seat_for_guest)(
                     token, self.room_id
                 )
                 new_seat = False  # a guest's seat is made when they join by name
-                runs = False
-                if console:
-                    raise Http404
         except Http404:
-            await self.close(code=CLOSE_NOT_FOUND)
-            return
-        if self.projector and not runs:
             await self.close(code=CLOSE_NOT_FOUND)
             return
         # The view makes the role, not the person: only the console's socket runs the room.
@@ -125,7 +134,7 @@ class RoomConsumer(PersonalConsumer):
         self.bucket = TokenBucket()
         self.delivered, self.held, self.release = -1, {}, None
         self.joined = [room_group(self.room_id)]
-        if user is not None and user.is_authenticated:
+        if signed_in:
             self.joined.append(user_group(user.pk))
             session = self.scope.get("session")
             if session is not None and session.session_key:
@@ -164,10 +173,11 @@ class RoomConsumer(PersonalConsumer):
         def build():
             with translation.override(self.language):
                 self.room.refresh_from_db()
-                self.participant.refresh_from_db()  # roles may have changed
+                if self.participant is not None:  # the projector has none
+                    self.participant.refresh_from_db()  # roles may have changed
                 return state_for(
                     self.room,
-                    participant=None if self.projector else self.participant,
+                    participant=self.participant,
                     facilitator=self.facilitator,
                     projector=self.projector,
                 )
@@ -316,7 +326,7 @@ class RoomConsumer(PersonalConsumer):
         if audience == "projector" and not self.projector:
             return
         if audience.startswith("participant:") and (
-            self.projector or audience != f"participant:{self.participant.pk}"
+            self.participant is None or audience != f"participant:{self.participant.pk}"
         ):
             return
         await self.deliver(message["event"])

@@ -178,6 +178,29 @@ def test_a_former_coach_who_left_the_school_sees_nothing(
     )
 
 
+def test_a_reflection_whose_session_was_deleted_still_goes_to_a_coach_of_its_school(
+    client, teacher, support, outsider, school, reflection, session
+):
+    session.delete()
+    client.force_login(teacher)
+    page = client.get(reverse("followup:reflection_detail", args=[reflection.pk])).content.decode()
+    assert support.name in page and outsider.name not in page
+    assert (
+        share(client, teacher, reflection, act="share_coach", coach=outsider.pk).status_code == 400
+    )
+    assert (
+        share(client, teacher, reflection, act="share_coach", coach=support.pk).status_code == 302
+    )
+    reflection.refresh_from_db()
+    assert reflection.coach == support and reflection.session is None
+    assert_can_read(client, support, reflection)
+    support.memberships.update(is_active=False)  # left the school: reads nothing any more
+    client.force_login(support)
+    assert (
+        client.get(reverse("followup:reflection_detail", args=[reflection.pk])).status_code == 404
+    )
+
+
 @pytest.mark.parametrize("coach", ["", "abc", "99999999", "-1", "9" * 30])
 def test_bad_coach_choices_are_refused(client, teacher, reflection, coach):
     response = share(client, teacher, reflection, act="share_coach", coach=coach)

@@ -301,3 +301,37 @@ def test_a_planner_on_the_phone_page_takes_part_like_anyone_else(
             await ws.disconnect()
 
     async_to_sync(scenario)()
+
+
+def test_a_planner_who_opens_only_the_projector_sits_at_no_table(
+    group, facilitator, school, leader, teacher, support
+):
+    """The projector is a screen: a school leader who opens it after the World Café's
+    tables were set is no latecomer; nobody's table changes and nobody hears of a seat."""
+    GroupMember.objects.create(group=group, user=support)
+    room = make_room(group, facilitator, school, [phase("tables", table_size=2, rounds=2)])
+
+    async def scenario():
+        console = connect(room, facilitator, view="console")
+        phones = [connect(room, user) for user in (teacher, support)]
+        for ws in (console, *phones):
+            assert (await ws.connect())[0]
+            await until(ws, lambda m: m["type"] == "state")
+        await console.send_json_to(action("room.start"))
+        await console.send_json_to(action("tables.assign", phase=0))
+        await until(phones[0], lambda m: m.get("kind") == "tables")
+        await drain(phones[0])
+        screen = connect(room, leader, view="projector")
+        assert (await screen.connect())[0]
+        state = await until(screen, lambda m: m["type"] == "state")
+        assert state["me"] is None
+        assert leader.name not in [p["name"] for p in state["participants"]]
+        assert [m.get("kind") for m in await drain(phones[0])] == []
+        for ws in (screen, console, *phones):
+            await ws.disconnect()
+
+    async_to_sync(scenario)()
+    room.refresh_from_db()
+    seated = {p for table in room.tables["0"]["schedule"][0] for p in table}
+    assert not room.participants.filter(user=leader).exists()
+    assert seated == set(room.participants.exclude(user=facilitator).values_list("pk", flat=True))

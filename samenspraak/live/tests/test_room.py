@@ -313,6 +313,60 @@ def test_only_the_facilitator_opens_the_projector_and_it_cannot_act(room, facili
     async_to_sync(scenario)()
 
 
+def test_the_projector_takes_no_seat_yet_follows_the_room(room, facilitator, leader, teacher):
+    """A planner who opens only the projector is no participant: no seat, no `joined`.
+    The screen still gets the room's events and, on `sync`, its state with the seq."""
+
+    async def scenario():
+        refused = connect(room, teacher, view="projector")
+        assert not (await refused.connect())[0]
+        console, phone = connect(room, facilitator, view="console"), connect(room, teacher)
+        for ws in (console, phone):
+            assert (await ws.connect())[0]
+            await until(ws, lambda m: m["type"] == "state")
+        projector = connect(room, leader, view="projector")
+        assert (await projector.connect())[0]
+        state = await until(projector, lambda m: m["type"] == "state")
+        assert state["me"] is None and len(state["participants"]) == 2
+        await console.send_json_to(action("room.start"))
+        event = await until(projector, lambda m: m["type"] == "event")
+        assert event["kind"] == "phase" and event["seq"] == state["seq"] + 1
+        await phone.send_json_to(action("note.add", {"text": "Stil geschreven"}, phase=0))
+        count = await until(projector, lambda m: m.get("kind") == "note_count")
+        await projector.send_json_to({"type": "sync"})
+        again = await until(projector, lambda m: m["type"] == "state")
+        assert again["seq"] == count["seq"] and again["me"] is None
+        assert len(again["participants"]) == 2
+        # Up to the phase event the console heard of nobody new: the projector is no one.
+        heard = [await console.receive_json_from(timeout=5)]
+        while heard[-1].get("kind") != "phase":
+            heard.append(await console.receive_json_from(timeout=5))
+        joined = [m["participant"]["name"] for m in heard if m.get("kind") == "joined"]
+        assert leader.name not in joined and teacher.name in joined
+        for ws in (projector, console, phone):
+            await ws.disconnect()
+
+    async_to_sync(scenario)()
+    assert set(room.participants.values_list("user", flat=True)) == {facilitator.pk, teacher.pk}
+
+
+def test_opening_the_projector_leaves_ones_seat_as_it_was(room, facilitator):
+    async def scenario():
+        phone = connect(room, facilitator)
+        assert (await phone.connect())[0]
+        me = (await until(phone, lambda m: m["type"] == "state"))["me"]
+        projector = connect(room, facilitator, view="projector")
+        assert (await projector.connect())[0]
+        assert (await until(projector, lambda m: m["type"] == "state"))["me"] is None
+        for ws in (projector, phone):
+            await ws.disconnect()
+        return me
+
+    me = async_to_sync(scenario)()
+    seat = room.participants.get()
+    assert seat.pk == me["id"] and seat.user == facilitator and not seat.on_console
+
+
 def test_deactivation_closes_the_room_socket(room, teacher, admin, school):
     from samenspraak.schools import services
     from samenspraak.schools.models import Membership
