@@ -50,7 +50,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_WORDS 65536
+#define MAX_WORDS 8192 /* g^ROUNDS words; their `apart` table takes MAX_WORDS² bytes */
 #define MAX_ROUNDS 8
 #define MAX_TABLES 16
 #define MAX_TRAVELLERS 64
@@ -283,29 +283,13 @@ static void search_by_rounds(void) {
     if (least_spare >= 0) least = budget - spare + least_spare;
 }
 
-int main(int argc, char **argv) {
-    if (argc != 5) {
-        fprintf(stderr, "usage: %s PEOPLE SIZE ROUNDS LOSS\n", argv[0]);
-        return 2;
-    }
-    setvbuf(stdout, NULL, _IOLBF, 0); /* each line as it comes, even into a file */
-    int people = atoi(argv[1]), size = atoi(argv[2]);
-    rounds = atoi(argv[3]);
-    budget = atoi(argv[4]);
-    g = (people + size - 1) / size;
-    n = people - g;
+/* Sets up the words and runs `search`; nonzero when there are too many words. */
+static int search_by_words(void) {
     words = 1;
-    for (int r = 0; r < rounds; r++) words *= g;
-    if (g < 2 || g > MAX_TABLES || rounds < 1 || rounds > MAX_ROUNDS || n < 1 ||
-        n > MAX_TRAVELLERS || words > MAX_WORDS || budget < 0) {
-        fprintf(stderr, "out of range\n");
-        return 2;
+    for (int r = 0; r < rounds; r++) {
+        words *= g;
+        if (words > MAX_WORDS) return 1;
     }
-    int small = people / g, big = people % g;
-    for (int t = 0; t < g; t++) sizes[t] = (t < big ? small + 1 : small) - 1;
-    fewest = small - 1;
-    most = big ? small : small - 1;
-    hosts_each = rounds < g ? rounds : g;
     for (int w = 0; w < words; w++) {
         int x = w, seen = 0;
         for (int r = rounds - 1; r >= 0; r--) {
@@ -322,14 +306,40 @@ int main(int argc, char **argv) {
             for (int r = 0; r < rounds; r++) meet |= letter[a][r] == letter[b][r];
             apart[(size_t)a * words + b] = !meet;
         }
+    search(0, 0, 0);
+    return 0;
+}
+
+int main(int argc, char **argv) {
+    if (argc != 5) {
+        fprintf(stderr, "usage: %s PEOPLE SIZE ROUNDS LOSS\n", argv[0]);
+        return 2;
+    }
+    setvbuf(stdout, NULL, _IOLBF, 0); /* each line as it comes, even into a file */
+    int people = atoi(argv[1]), size = atoi(argv[2]);
+    rounds = atoi(argv[3]);
+    budget = atoi(argv[4]);
+    g = size > 0 ? (people + size - 1) / size : 0;
+    n = people - g;
+    if (g < 2 || g > MAX_TABLES || rounds < 1 || rounds > MAX_ROUNDS || n < 1 ||
+        n > MAX_TRAVELLERS || budget < 0) {
+        fprintf(stderr, "out of range\n");
+        return 2;
+    }
+    int small = people / g, big = people % g;
+    for (int t = 0; t < g; t++) sizes[t] = (t < big ? small + 1 : small) - 1;
+    fewest = small - 1;
+    most = big ? small : small - 1;
+    hosts_each = rounds < g ? rounds : g;
     int most_pairs = n * (n - 1) / 2 + n * hosts_each;
     printf("people=%d size=%d rounds=%d: %d tables, %d travellers, at most %d pairs; loss <= %d\n",
            people, size, rounds, g, n, most_pairs, budget);
     if (n % g == 0 && rounds > 1) {
         k = n / g;
         search_by_rounds();
-    } else {
-        search(0, 0, 0);
+    } else if (search_by_words()) {
+        fprintf(stderr, "too many words (tables^rounds > %d)\n", MAX_WORDS);
+        return 2;
     }
     if (least < 0)
         printf("none within loss %d (%lld nodes): at most %d distinct pairs\n", budget, nodes,
