@@ -97,10 +97,8 @@ def readable_reflections(user: User) -> QuerySet[Reflection]:
         session__school_id__in=schools,
     )
     # The coach, while active in the school it was written in (kept when its session is
-    # deleted; the session's school for a reflection that has none).
-    coached = Q(coach=user) & (
-        Q(school_id__in=schools) | Q(school__isnull=True, session__school_id__in=schools)
-    )
+    # deleted).
+    coached = Q(coach=user, school_id__in=schools)
     ids = Reflection.objects.filter(Q(author=user) | shared_with_group | coached).values("pk")
     return Reflection.objects.filter(pk__in=ids)
 

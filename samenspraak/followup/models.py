@@ -274,6 +274,12 @@ class Reflection(models.Model):
     def __str__(self) -> str:
         return f"reflection {self.pk}"
 
+    def save(self, *args, **kwargs) -> None:
+        # However it is made, it keeps the school of its session (readers rely on it).
+        if self.school_id is None and self.session_id is not None:
+            self.school_id = self.session.school_id
+        super().save(*args, **kwargs)
+
 
 class Instrument(models.TextChoices):
     SCAN = "scan", _("dialogue-quality check")

@@ -434,7 +434,6 @@ def reflection_save(
         reflection = Reflection.objects.create(
             author=author,
             session=session,
-            school=session.school if session else None,
             form=form,
             answers=cleaned,
         )

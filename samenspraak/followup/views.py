@@ -476,13 +476,12 @@ def reflection_new(request: HttpRequest, session_id: int) -> HttpResponse:
 
 def _colleagues(reflection) -> "User":
     """Who may coach: the colleagues in the school it was written in, which it keeps when
-    its session is deleted (the session's school only for a reflection without one)."""
-    school_id = reflection.school_id or (
-        reflection.session.school_id if reflection.session else None
-    )
+    its session is deleted."""
     return (
         User.objects.filter(
-            memberships__school_id=school_id, memberships__is_active=True, is_active=True
+            memberships__school_id=reflection.school_id,
+            memberships__is_active=True,
+            is_active=True,
         )
         .exclude(pk=reflection.author_id)
         .order_by("name")
