@@ -131,14 +131,20 @@ def person(email, name, **roles):
     return user
 
 
-# The section Sectie Nederlands: facilitator Fatima El Amrani and the teachers `names`
-# ("First Last", who sign in as first@linde.test).
-def section(*names):
+TEACHERS = [
+    "Daan de Vries", "Sanne Bakker", "Joris Jansen", "Eva Smit", "Noah Visser", "Lotte Mulder",
+]
+
+
+# The section Sectie Nederlands: facilitator Fatima El Amrani and the first `count`
+# TEACHERS (who sign in as first@linde.test).
+def section(count):
     facilitator = person(
         "gespreksleider@linde.test", "Fatima El Amrani", is_facilitator=True, is_teacher=True
     )
     teachers = [
-        person(f"{name.split()[0].lower()}@linde.test", name, is_teacher=True) for name in names
+        person(f"{name.split()[0].lower()}@linde.test", name, is_teacher=True)
+        for name in TEACHERS[:count]
     ]
     group = Group.objects.create(school=school, name="Sectie Nederlands", kind="section")
     for user in [facilitator, *teachers]:

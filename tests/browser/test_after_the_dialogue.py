@@ -59,14 +59,7 @@ SEED = (
     + r"""
 
 
-facilitator, teachers, group = section(
-    "Daan de Vries",
-    "Sanne Bakker",
-    "Joris Jansen",
-    "Eva Smit",
-    "Noah Visser",
-    "Lotte Mulder",
-)
+facilitator, teachers, group = section(6)
 today = date.today()
 cycle = Cycle.objects.create(
     school=school, group=group, title="Rust in de les", goal="Samen een aanpak vinden",

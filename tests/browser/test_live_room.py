@@ -42,11 +42,7 @@ SEED = (
     + r"""
 
 
-facilitator, teachers, group = section(
-    "Daan de Vries",
-    "Sanne Bakker",
-    "Joris Jansen",
-)
+facilitator, teachers, group = section(3)
 
 
 def session(title, slug):

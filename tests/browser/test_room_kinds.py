@@ -37,13 +37,7 @@ SEED = (
     + r"""
 
 
-facilitator, teachers, group = section(
-    "Daan de Vries",
-    "Sanne Bakker",
-    "Joris Jansen",
-    "Eva Smit",
-    "Noah Visser",
-)
+facilitator, teachers, group = section(5)
 today = date.today()
 cycle = Cycle.objects.create(
     school=school, group=group, title="Begrijpend lezen", goal="Samen leren",
