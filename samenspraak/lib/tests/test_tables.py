@@ -401,3 +401,54 @@ def test_the_exact_search_agrees_with_trying_everything_in_tiny_rooms(
     # others seat different numbers (3 and 2; 1, 1 and 0; 3, 2 and 2): it goes by words.
     best = best_by_trying_everything(people, size, rounds, True)
     assert exact_search(people, size, rounds, 1000) == (True, best)
+
+
+def test_20_people_at_4_tables_for_5_rounds_can_meet_no_more_than_175_pairs():
+    """A counting proof that 175 is optimal for 20 people at 4 tables of 5 in 5 rounds.
+
+    The bound of 184 is all C(16, 2) = 120 traveller pairs plus each of the 16 travellers
+    meeting all 4 hosts. Write traveller x as the word x₁…x₅ of their tables, so every
+    table letter occurs 4 times in each position. The positions hold 5·4·C(4, 2) = 120
+    agreements, one per pair on average, so the pairs that never meet number
+    Z = Σ (agree − 1) over the pairs that agree twice or more. M counts the hosts missed,
+    and the schedule has 184 − Z − M pairs.
+
+    * Hosts: T(x), the pairs of positions where x has the same letter, is at least 1 and
+      T(x) − 1 ≤ ABSORB[hosts x misses] (checked on every word). Summed over x:
+      Tr − 16 ≤ Σ ABSORB[m_x], where Tr = Σ T(x) = Σ over position pairs i < j of the
+      trace of N_ij, N_ij[a][b] being the travellers at table a in round i and b in j.
+    * Travellers: Σ_pairs (agree − 1)² = 2·Σ_{i<j} P_ij with P_ij = Σ C(N_ij[a][b], 2),
+      and (agree − 1)² ≤ 4·(agree − 1) for agree ≤ 5, so 2·ΣP ≤ Z + 4·Z. Every 4×4
+      matrix with margins 4 has P ≥ 4 − trace (checked on all of them), so
+      ΣP ≥ 40 − Tr and Z ≥ 2·(40 − Tr)/5.
+
+    Whatever Tr is, the two add up to a loss of at least 9.
+    """
+    absorb = {0: 0, 1: 2, 2: 5, 3: 9}  # most T − 1 for a word missing that many hosts
+    for word in product(range(4), repeat=5):
+        counts = [word.count(table) for table in range(4)]
+        assert sum(math.comb(c, 2) for c in counts) - 1 <= absorb[counts.count(0)]
+
+    rows = [row for row in product(range(5), repeat=4) if sum(row) == 4]
+    for first_three in product(rows, repeat=3):
+        last = tuple(4 - sum(column) for column in zip(*first_three, strict=True))
+        if min(last) < 0:
+            continue
+        matrix = [*first_three, last]
+        trace = sum(matrix[a][a] for a in range(4))
+        assert sum(math.comb(n, 2) for row in matrix for n in row) >= 4 - trace
+
+    def fewest_misses(extra):  # the fewest hosts missed that absorb Tr − 16
+        most = [0]
+        while most[-1] < extra:
+            c = len(most)
+            most.append(max(most[c - m] + absorb[m] for m in (1, 2, 3) if m <= c))
+        return len(most) - 1
+
+    losses = {
+        trace: math.ceil(max(0, 40 - trace) * 2 / 5) + fewest_misses(trace - 16)
+        for trace in range(16, 16 * 10 + 1)
+    }
+    assert min(losses.values()) == 9 == upper_bound(20, 5, 5) - 175
+    for size in (5, 6):  # both give 4 tables of 5
+        assert distinct_pairs(assign(20, size, 5)) == 175
