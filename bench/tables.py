@@ -3,6 +3,8 @@
 Prints, per point, distinct pairs ÷ upper bound and the seconds taken, then a summary.
 Targets: the bound wherever a schedule without repeats exists, ≥ 99 % elsewhere, and
 under 0.5 s per point. Run from the repository root: python bench/tables.py
+Points below 99 % are marked proven optimal, out of reach of 99 % or open, by PROVEN_BEST
+and the counting bound of bench/table_bounds.py.
 
 `python bench/tables.py --prove PEOPLE SIZE ROUNDS [SECONDS]` instead asks CP-SAT for the
 true optimum of one room with hosts (needs `pip install ortools`, not a dependency of
@@ -25,6 +27,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.table_bounds import counting_bound  # noqa: E402
 from samenspraak.lib.tables import assign, distinct_pairs, table_count, upper_bound  # noqa: E402
 
 PEOPLE = (8, 12, 16, 20, 24, 30, 32, 40, 50, 64, 80, 100, 150, 200, 300)
@@ -53,12 +56,8 @@ ROUNDS = (2, 3, 4, 5, 7)
 #   more than 105 (bound 108): five rounds of triples on 12 travellers always repeat 3
 #   meetings or more (with none they would form a nearly Kirkman triple system NKTS(12),
 #   which does not exist; the search finds none with 1 or 2 either).
-# * 4 tables of 5, 5 rounds (20 people in tables of 5 or 6): 175 against the bound of 184.
-#   A counting argument (checked in test_20_people_at_4_tables_for_5_rounds_can_meet_no_
-#   more_than_175_pairs): the fewer of their 64 host pairs the 16 travellers miss, the more
-#   often two rounds put the same travellers together, and every such excess costs a
-#   traveller pair; whatever the balance, at least 9 pairs are lost. The affine plane of
-#   order 4, where all travellers meet, is one way to lose exactly 9 (all to the hosts).
+# The counting bound (bench/table_bounds.py, used alongside) proves 175 for 4 tables of 5
+# in 5 rounds (bound 184) on its own, and 59 again for 3 tables of 4 in 4 rounds.
 PROVEN_BEST = {
     (8, 4, 3): 24,
     (8, 5, 3): 24,
@@ -72,8 +71,6 @@ PROVEN_BEST = {
     (16, 6, 4): 109,
     (16, 4, 5): 105,
     (16, 5, 5): 105,
-    (20, 5, 5): 175,
-    (20, 6, 5): 175,
 }
 
 
@@ -102,17 +99,39 @@ def main() -> None:
     worst = min(results, key=lambda row: row[3])
     slowest = max(results, key=lambda row: row[4])
     below = [row for row in results if row[3] < 0.99]
-    optimal = [row for row in below if PROVEN_BEST.get(row[:3]) == row[5]]
+    most = {row[:3]: proven_most(*row[:3]) for row in below}
+    optimal = [row for row in below if most[row[:3]] == row[5]]
+    hopeless = [
+        row for row in below if row not in optimal and most[row[:3]] < 0.99 * upper_bound(*row[:3])
+    ]
     print()
     print(f"points: {len(results)}, at the bound: {at_bound}")
     print(f"minimum quality: {worst[3]:.2%} at people={worst[0]} size={worst[1]} rounds={worst[2]}")
     print(
         f"slowest: {slowest[4]:.3f} s at people={slowest[0]} size={slowest[1]} rounds={slowest[2]}"
     )
-    print(f"below 99 %: {len(below)}, of which proven optimal: {len(optimal)}")
+    print(
+        f"below 99 %: {len(below)}, of which proven optimal: {len(optimal)}, "
+        f"proven unable to reach 99 %: {len(hopeless)}"
+    )
     for row in below:
-        note = " (proven optimal)" if row in optimal else ""
+        if row in optimal:
+            note = " (proven optimal)"
+        elif row in hopeless:
+            note = f" (no schedule has more than {most[row[:3]]}: 99 % is out of reach)"
+        elif most[row[:3]] < upper_bound(*row[:3]):
+            note = f" (proven at most {most[row[:3]]})"
+        else:
+            note = " (open: the bound may be reachable)"
         print(f"  people={row[0]} size={row[1]} rounds={row[2]}: {row[3]:.2%}{note}")
+
+
+def proven_most(people: int, size: int, rounds: int) -> int:
+    """The most distinct pairs any schedule can have, as far as proven here: the bound,
+    the counting bound (bench/table_bounds.py) or an optimum in PROVEN_BEST."""
+    most = PROVEN_BEST.get((people, size, rounds), upper_bound(people, size, rounds))
+    counted = counting_bound(people, size, rounds)
+    return most if counted is None else min(most, counted)
 
 
 def prove(people: int, size: int, rounds: int, seconds: float = 240) -> None:

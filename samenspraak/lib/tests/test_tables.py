@@ -15,6 +15,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from bench.table_bounds import counting_bound, letter_repeats, trace_crowding
 from conftest import require
 from samenspraak.lib.tables import (
     _DIFFERENCES_10,
@@ -403,52 +404,49 @@ def test_the_exact_search_agrees_with_trying_everything_in_tiny_rooms(
     assert exact_search(people, size, rounds, 1000) == (True, best)
 
 
-def test_20_people_at_4_tables_for_5_rounds_can_meet_no_more_than_175_pairs():
-    """A counting proof that 175 is optimal for 20 people at 4 tables of 5 in 5 rounds.
+@pytest.mark.parametrize(("g", "k", "rounds"), [(4, 4, 5), (3, 3, 4), (3, 4, 3), (2, 3, 3)])
+def test_the_counting_bound_rests_on_facts_checked_on_every_word_and_matrix(g, k, rounds):
+    same, absorb = letter_repeats(g, rounds)
+    for word in product(range(g), repeat=rounds):
+        counts = [word.count(table) for table in range(g)]
+        repeats = sum(math.comb(c, 2) for c in counts)
+        assert same <= repeats <= same + absorb[min(rounds, g) - (g - counts.count(0))]
 
-    The bound of 184 is all C(16, 2) = 120 traveller pairs plus each of the 16 travellers
-    meeting all 4 hosts. Write traveller x as the word x₁…x₅ of their tables, so every
-    table letter occurs 4 times in each position. The positions hold 5·4·C(4, 2) = 120
-    agreements, one per pair on average, so the pairs that never meet number
-    Z = Σ (agree − 1) over the pairs that agree twice or more. M counts the hosts missed,
-    and the schedule has 184 − Z − M pairs.
-
-    * Hosts: T(x), the pairs of positions where x has the same letter, is at least 1 and
-      T(x) − 1 ≤ ABSORB[hosts x misses] (checked on every word). Summed over x:
-      Tr − 16 ≤ Σ ABSORB[m_x], where Tr = Σ T(x) = Σ over position pairs i < j of the
-      trace of N_ij, N_ij[a][b] being the travellers at table a in round i and b in j.
-    * Travellers: Σ_pairs (agree − 1)² = 2·Σ_{i<j} P_ij with P_ij = Σ C(N_ij[a][b], 2),
-      and (agree − 1)² ≤ 4·(agree − 1) for agree ≤ 5, so 2·ΣP ≤ Z + 4·Z. Every 4×4
-      matrix with margins 4 has P ≥ 4 − trace (checked on all of them), so
-      ΣP ≥ 40 − Tr and Z ≥ 2·(40 − Tr)/5.
-
-    Whatever Tr is, the two add up to a loss of at least 9.
-    """
-    absorb = {0: 0, 1: 2, 2: 5, 3: 9}  # most T − 1 for a word missing that many hosts
-    for word in product(range(4), repeat=5):
-        counts = [word.count(table) for table in range(4)]
-        assert sum(math.comb(c, 2) for c in counts) - 1 <= absorb[counts.count(0)]
-
-    rows = [row for row in product(range(5), repeat=4) if sum(row) == 4]
-    for first_three in product(rows, repeat=3):
-        last = tuple(4 - sum(column) for column in zip(*first_three, strict=True))
+    crowding = trace_crowding(g, k)
+    rows = [row for row in product(range(k + 1), repeat=g) if sum(row) == k]
+    for first in product(rows, repeat=g - 1):
+        last = tuple(k - sum(column) for column in zip(*first, strict=True))
         if min(last) < 0:
             continue
-        matrix = [*first_three, last]
-        trace = sum(matrix[a][a] for a in range(4))
-        assert sum(math.comb(n, 2) for row in matrix for n in row) >= 4 - trace
+        matrix = [*first, last]
+        trace = sum(matrix[a][a] for a in range(g))
+        assert sum(math.comb(n, 2) for row in matrix for n in row) >= crowding[trace]
 
-    def fewest_misses(extra):  # the fewest hosts missed that absorb Tr − 16
-        most = [0]
-        while most[-1] < extra:
-            c = len(most)
-            most.append(max(most[c - m] + absorb[m] for m in (1, 2, 3) if m <= c))
-        return len(most) - 1
 
-    losses = {
-        trace: math.ceil(max(0, 40 - trace) * 2 / 5) + fewest_misses(trace - 16)
-        for trace in range(16, 16 * 10 + 1)
-    }
-    assert min(losses.values()) == 9 == upper_bound(20, 5, 5) - 175
-    for size in (5, 6):  # both give 4 tables of 5
-        assert distinct_pairs(assign(20, size, 5)) == 175
+@pytest.mark.parametrize(
+    ("people", "size", "rounds", "best"),
+    [(12, 4, 4, 59), (12, 5, 4, 59), (20, 5, 5, 175), (20, 6, 5, 175)],
+)
+def test_the_counting_bound_proves_the_schedule_optimal_below_the_bound(people, size, rounds, best):
+    # 12 people: as CP-SAT and the exact search found. 20 people: 175 against 184; the
+    # affine plane of order 4 lets all travellers meet but then misses 9 host pairs.
+    assert counting_bound(people, size, rounds) == best < upper_bound(people, size, rounds)
+    assert distinct_pairs(assign(people, size, rounds)) == best
+
+
+@pytest.mark.parametrize(
+    ("people", "size", "rounds", "most"), [(24, 6, 5, 257), (24, 8, 4, 264), (32, 8, 5, 479)]
+)
+def test_the_counting_bound_puts_99_percent_out_of_reach(people, size, rounds, most):
+    assert counting_bound(people, size, rounds) == most < 0.99 * upper_bound(people, size, rounds)
+    assert distinct_pairs(assign(people, size, rounds)) <= most
+
+
+def test_the_counting_bound_is_never_below_a_schedule():
+    for people, size, rounds in [(6, 3, 3), (9, 4, 2), (8, 4, 2)]:
+        best = best_by_trying_everything(people, size, rounds, True)
+        assert best <= counting_bound(people, size, rounds)
+    for people, size, rounds in [(24, 4, 7), (30, 5, 7), (40, 8, 7), (16, 4, 3), (50, 5, 4)]:
+        schedule = assign(people, size, rounds)
+        assert distinct_pairs(schedule) <= counting_bound(people, size, rounds)
+    assert counting_bound(30, 8, 5) is None  # 26 travellers at 4 tables: not the same number
