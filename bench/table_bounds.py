@@ -1,23 +1,23 @@
 """A counting bound on the distinct pairs of a room with hosts, sharper than `upper_bound`.
 
 Used by bench/tables.py to tell the points below 99 % that cannot do better apart from
-those that might. It covers rooms where every table seats the same number k of
-travellers in every round (people divisible by the number of tables g), R rounds.
+those that might. The room: n travellers and g hosts at g tables for R rounds, each
+round seating q or q + 1 travellers at every table (n = q·g + b: b tables have q + 1).
 
-Write traveller x as the word x₁…x_R of their tables: every table letter occurs k times
-in each position. The n = g·k travellers can meet in at most C(n, 2) pairs plus n·min(R, g)
-with hosts; the loss is Z, the traveller pairs that never meet, plus M, the hosts that
-travellers miss. Two quantities tie them together:
+Write traveller x as the word x₁…x_R of their tables. The travellers can meet in at most
+C(n, 2) pairs plus n·min(R, g) with hosts; the loss is Z, the traveller pairs that never
+meet, plus M, the hosts that travellers miss. Two quantities tie them together:
 
 * **Hosts.** T(x), the pairs of positions where x has the same letter, is at least
-  `least_same` (its letters spread evenly), and a word that misses m hosts has at most
-  `absorb[m]` more. So Tr = Σ T(x) − n·least_same needs hosts missed enough to absorb it.
-  Tr also equals Σ over position pairs i < j of the trace of N_ij, where N_ij[a][b] counts
-  the travellers at table a in round i and table b in round j (rows and columns sum to k).
-* **Travellers.** The pairs agree in S = R·g·C(k, 2) positions in all, and
-  Σ agree² = S + 2·Σ_{i<j} P_ij with P_ij = Σ C(N_ij[a][b], 2): a small trace forces
-  crowded cells. Given the first two moments of the agreements, a linear programme gives
-  the fewest pairs that agree nowhere.
+  `same` (its letters spread evenly), and a word that misses m hosts has at most
+  `absorb[m]` more. So the excess Σ T(x) − n·same takes enough hosts missed to carry it.
+  Σ T(x) also equals Tr, the sum over position pairs i < j of the trace of N_ij, where
+  N_ij[a][b] counts the travellers at table a in round i and table b in round j.
+* **Travellers.** The pairs agree in S = Σ over rounds and tables of C(seated, 2)
+  positions, and Σ agree² = S + 2·Σ_{i<j} P_ij with P_ij = Σ C(N_ij[a][b], 2): row a of
+  N_ij spreads what is not on its diagonal over the g − 1 other cells, so a small trace
+  forces crowded cells. Given the first two moments of the agreements, a linear
+  programme gives the fewest pairs that agree nowhere.
 
 The bound is the least loss over every possible Tr. It proves 59 for 12 people at 3 tables
 of 4 in 4 rounds and 175 for 20 people at 4 tables of 5 in 5 rounds, and puts 99 % out of
@@ -35,26 +35,26 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from samenspraak.lib.tables import table_count, upper_bound  # noqa: E402
 
 
-def counting_bound(people: int, size: int, rounds: int) -> int | None:
-    """The most distinct pairs the counting argument allows (never above `upper_bound`),
-    or None when the tables do not all seat the same number of travellers."""
+def counting_bound(people: int, size: int, rounds: int) -> int:
+    """The most distinct pairs the counting argument allows (never above `upper_bound`)."""
     g = table_count(people, size)
     travellers = people - g
-    if g < 2 or people % g or travellers == 0:
-        return None
-    k = travellers // g
+    bound = upper_bound(people, size, rounds)
+    if g < 2 or travellers < 2:
+        return bound
     most = math.comb(travellers, 2) + travellers * min(rounds, g)
-    return min(upper_bound(people, size, rounds), most - least_loss(g, k, rounds))
+    return min(bound, most - least_loss(g, travellers, rounds))
 
 
-def least_loss(g: int, k: int, rounds: int) -> int:
-    """The fewest pairs (traveller pairs plus host pairs) any schedule of g·k travellers
-    at g tables of k with hosts loses in `rounds` rounds, by the argument above."""
-    n = g * k
+def least_loss(g: int, travellers: int, rounds: int) -> int:
+    """The fewest pairs (traveller pairs plus host pairs) any schedule of that many
+    travellers at g tables with hosts loses in `rounds` rounds, by the argument above."""
+    n = travellers
+    q, b = divmod(n, g)
     same, absorb = letter_repeats(g, rounds)
     position_pairs = math.comb(rounds, 2)
-    crowding = _ConvexFloor(trace_crowding(g, k))
-    agreements = rounds * g * math.comb(k, 2)
+    crowding = _ConvexFloor(trace_crowding(g, n))
+    agreements = rounds * (b * math.comb(q + 1, 2) + (g - b) * math.comb(q, 2))
     strangers = _Strangers(math.comb(n, 2), rounds, agreements)
     losses = []
     for tr in range(n * same, n * position_pairs + 1):
@@ -78,15 +78,23 @@ def letter_repeats(g: int, rounds: int) -> tuple[int, dict[int, int]]:
     return same, {missed: max(values) - same for missed, values in repeats.items()}
 
 
-def trace_crowding(g: int, k: int) -> dict[int, int]:
-    """For each trace t of a g×g matrix whose rows and columns sum to k, a lower bound on
-    Σ C(cell, 2): row a holds its diagonal cell d_a and spreads k − d_a over the others."""
-    row = [math.comb(d, 2) + _even_pairs(k - d, g - 1) for d in range(k + 1)]
-    least: dict[int, int] = {}
-    for diagonal in itertools.combinations_with_replacement(range(k + 1), g):
-        trace, crowd = sum(diagonal), sum(row[d] for d in diagonal)
-        least[trace] = min(least.get(trace, crowd), crowd)
-    return least
+def trace_crowding(g: int, travellers: int) -> dict[int, int]:
+    """For each trace t of a g×g matrix whose rows sum to q or q + 1 (travellers = q·g + b,
+    b rows of q + 1), a lower bound on Σ C(cell, 2): row a holds its diagonal cell d_a and
+    spreads the rest of its sum as evenly as it can over its g − 1 other cells."""
+    q, b = divmod(travellers, g)
+    # least[(big rows so far, trace)] over the rows so far
+    least: dict[tuple[int, int], int] = {(0, 0): 0}
+    for _ in range(g):
+        following: dict[tuple[int, int], int] = {}
+        for (bigs, trace), crowd in least.items():
+            for total in (q, q + 1) if bigs < b else (q,):
+                for d in range(total + 1):
+                    key = (bigs + (total > q), trace + d)
+                    value = crowd + math.comb(d, 2) + _even_pairs(total - d, g - 1)
+                    following[key] = min(following.get(key, value), value)
+        least = following
+    return {trace: crowd for (bigs, trace), crowd in least.items() if bigs == b}
 
 
 class _Strangers:
