@@ -453,13 +453,22 @@ def note_payload(note: Contribution) -> dict:
 
 def seat_taken(*, room_id: int, participant: Participant) -> Outcome:
     """Someone took a seat: everyone's list of people gets them (and the seq moves on, so
-    no screen sees a gap)."""
+    no screen sees a gap). A seat first taken on the console by someone other than the
+    session's facilitator is audited as `room.lead`, as when a seat switches to it."""
     with transaction.atomic():
         room = (
             Room.objects.select_for_update(of=("self",))
-            .select_related("session__method_snapshot")
+            .select_related("session__method_snapshot", "session__school")
             .get(pk=room_id)
         )
+        if participant.on_console and participant.user_id != room.session.facilitator_id:
+            record(
+                school=room.session.school,
+                actor=participant.user,
+                action="room.lead",
+                target=f"session:{room.session_id}",
+                detail={"left": {}},
+            )
         room.seq += 1
         # A latecomer in a World Café is seated without moving anyone else.
         placed = kinds.place_latecomer(room, participant, phases(room)) if room.tables else []

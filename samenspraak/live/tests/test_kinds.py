@@ -826,6 +826,21 @@ def test_opening_the_console_takes_a_seat_out_of_the_order_pairs_and_tables(
     assert state["groups"] == after.groups and state["tables"] == after.tables
 
 
+def test_a_seat_first_taken_on_the_console_is_audited_unless_it_is_the_facilitators(
+    group, facilitator, school, leader
+):
+    room = make_room(group, facilitator, school, [phase("round")])
+    own = Participant.objects.create(room=room, user=facilitator, on_console=True)
+    engine.seat_taken(room_id=room.pk, participant=own)
+    assert not AuditEntry.objects.filter(action="room.lead").exists()
+
+    planner = Participant.objects.create(room=room, user=leader, on_console=True)
+    engine.seat_taken(room_id=room.pk, participant=planner)
+    entry = AuditEntry.objects.get(action="room.lead")
+    assert entry.actor == leader and entry.target == f"session:{room.session_id}"
+    assert entry.detail == {"left": {}}
+
+
 @pytest.mark.parametrize(
     ("groups", "expected"),
     [
