@@ -8,6 +8,7 @@
   a name and a random token in a cookie, they see nothing but that room.
 """
 
+from django.contrib.auth import get_user_model
 from django.http import Http404
 
 from samenspraak.live.models import Participant, Room
@@ -55,6 +56,19 @@ def seat_for_user(user, room_id: int, *, console: bool = False) -> tuple[Room, P
         room=room, user=user, defaults={"on_console": console}
     )
     return room, participant, created
+
+
+def may_stay(user_id: int, room_id: int, *, runs: bool) -> bool:
+    """Whether a socket opened earlier may stay open: its user is still active and may
+    see the session, and still runs the room if the socket is a console or projector."""
+    user = get_user_model().objects.filter(pk=user_id, is_active=True).first()
+    if user is None:
+        return False
+    try:
+        _room, runs_it = _room_for_user(user, room_id)
+    except Http404:
+        return False
+    return runs_it or not runs
 
 
 def seat_for_guest(token: str | None, room_id: int) -> tuple[Room, Participant]:

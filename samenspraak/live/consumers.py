@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from samenspraak.live import engine
 from samenspraak.live.access import (
     GUEST_COOKIE,
+    may_stay,
     room_for_projector,
     seat_for_guest,
     seat_for_user,
@@ -68,6 +69,10 @@ class PersonalConsumer(AsyncJsonWebsocketConsumer):
     async def access_revoked(self, event: dict) -> None:
         await self.send_json({"type": "access.revoked"})
         await self.close(code=CLOSE_ACCESS_REVOKED)
+
+    async def access_check(self, event: dict) -> None:
+        """A session, group or role changed: this socket belongs to no room, so it stays
+        (the room's socket overrides this)."""
 
 
 class TokenBucket:
@@ -155,6 +160,15 @@ class RoomConsumer(PersonalConsumer):
             if outcome is not None:
                 await self.announce(outcome)
         await self.send_state()
+
+    async def access_check(self, event: dict) -> None:
+        """A session, group or role changed (`events.recheck_user_sockets`): a socket whose
+        user may no longer see the room, or no longer runs it from this console or
+        projector, closes as on deactivation. Guests have no user group: not asked."""
+        user = self.scope.get("user")
+        runs = self.facilitator or self.projector
+        if not await database_sync_to_async(may_stay)(user.pk, self.room_id, runs=runs):
+            await self.access_revoked(event)
 
     async def disconnect(self, code: int) -> None:
         if getattr(self, "release", None) is not None:

@@ -30,6 +30,13 @@ def close_user_sockets(user_id: int) -> None:
     _send(user_group(user_id), {"type": "access.revoked"})
 
 
+def recheck_user_sockets(user_ids) -> None:
+    """Ask every socket of these people to check its access again (a session, a group or
+    their roles changed): one that lost it closes as on deactivation, the others stay."""
+    for user_id in set(user_ids):
+        _send(user_group(user_id), {"type": "access.check"})
+
+
 def close_session_sockets(session_key: str) -> None:
     """Close the sockets opened from one signed-in browser session (signed out)."""
     _send(session_group(session_key), {"type": "access.revoked"})

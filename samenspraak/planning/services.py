@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from samenspraak.accounts.models import User
 from samenspraak.core.audit import record
+from samenspraak.live.events import recheck_user_sockets
 from samenspraak.methods.models import Method
 from samenspraak.methods.services import snapshot_take
 from samenspraak.planning import notify
@@ -251,6 +252,7 @@ def session_update(
     *, session: Session, by: User, group: Group | None, invitees: Iterable[User], **fields
 ) -> None:
     before = set(participants(session))
+    facilitator_before = session.facilitator_id
     for name in SESSION_FIELDS:
         value = fields[name]
         setattr(session, name, value.strip() if isinstance(value, str) else value)
@@ -261,6 +263,11 @@ def session_update(
     after = set(participants(session))
     notify.session_changed(session, removed=before - after)
     record(school=session.school, actor=by, action="session.update", target=session.title)
+    # Whoever left the session, or stopped facilitating it, may have lost its live room.
+    changed = {user.pk for user in before - after}
+    if facilitator_before and facilitator_before != session.facilitator_id:
+        changed.add(facilitator_before)
+    transaction.on_commit(lambda: recheck_user_sockets(changed))
 
 
 @transaction.atomic

@@ -97,6 +97,7 @@ def members_import(*, school: School, by: User, rows: list[StaffRow]) -> ImportR
 
 @transaction.atomic
 def member_set_roles(*, member: Membership, by: User, roles: Iterable[Role]) -> None:
+    """Give a member these roles; open live rooms check whether they still run them."""
     member.set_roles(roles)
     member.save()
     record(
@@ -106,6 +107,10 @@ def member_set_roles(*, member: Membership, by: User, roles: Iterable[Role]) -> 
         target=member.user.email,
         detail={"roles": sorted(str(r) for r in member.roles)},
     )
+
+    from samenspraak.live.events import recheck_user_sockets
+
+    transaction.on_commit(lambda: recheck_user_sockets([member.user_id]))
 
 
 @transaction.atomic
@@ -162,6 +167,7 @@ def group_save(
 
 @transaction.atomic
 def group_set_members(*, group: Group, by: User, users: Iterable[User]) -> None:
+    """Set the group's members; open live rooms check whether those who left may stay."""
     wanted = {u.pk for u in users}
     current = set(group.memberships.values_list("user_id", flat=True))
     group.memberships.filter(user_id__in=current - wanted).delete()
@@ -175,6 +181,10 @@ def group_set_members(*, group: Group, by: User, users: Iterable[User]) -> None:
         target=group.name,
         detail={"added": len(wanted - current), "removed": len(current - wanted)},
     )
+
+    from samenspraak.live.events import recheck_user_sockets
+
+    transaction.on_commit(lambda: recheck_user_sockets(current - wanted))
 
 
 @transaction.atomic

@@ -10,7 +10,7 @@ from django.test import Client
 from samenspraak.asgi import application
 from samenspraak.live.consumers import CLOSE_ACCESS_REVOKED
 from samenspraak.schools import services
-from samenspraak.schools.models import Membership
+from samenspraak.schools.models import Membership, Role
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -68,7 +68,9 @@ def test_socket_from_a_foreign_origin_is_refused(teacher):
     async_to_sync(scenario)()
 
 
-def test_deactivation_closes_the_persons_socket(teacher, admin, school):
+def test_deactivation_closes_the_persons_socket_and_a_role_change_does_not(teacher, admin, school):
+    """Rooms check access again when roles change (`access.check`); this socket has no
+    room and stays."""
     _, cookie = session_cookie(teacher)
     member = Membership.objects.get(user=teacher, school=school)
 
@@ -76,6 +78,11 @@ def test_deactivation_closes_the_persons_socket(teacher, admin, school):
         ws = communicator(cookie)
         assert (await ws.connect())[0]
         await ws.receive_json_from()
+        await sync_to_async(services.member_set_roles)(
+            member=member, by=admin, roles=[Role.SUPPORT_STAFF]
+        )
+        await ws.send_json_to({"type": "ping"})
+        assert await ws.receive_json_from(timeout=5) == {"type": "pong"}
         await sync_to_async(services.member_deactivate)(member=member, by=admin)
         assert await ws.receive_json_from(timeout=5) == {"type": "access.revoked"}
         output = await ws.receive_output(timeout=5)

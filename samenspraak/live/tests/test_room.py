@@ -385,6 +385,94 @@ def test_deactivation_closes_the_room_socket(room, teacher, admin, school):
     async_to_sync(scenario)()
 
 
+async def stays_open(ws) -> bool:
+    """The socket still answers (a ping gets its pong, not a close)."""
+    await ws.send_json_to({"type": "ping"})
+    answer = await until(ws, lambda m: m["type"] in ("pong", "access.revoked"))
+    return answer["type"] == "pong"
+
+
+def test_leaving_the_group_closes_the_room_socket_and_no_one_elses(
+    room, teacher, facilitator, admin
+):
+    from samenspraak.schools import services
+
+    async def scenario():
+        phone, other = connect(room, teacher), connect(room, facilitator)
+        for ws in (phone, other):
+            assert (await ws.connect())[0]
+            await ws.receive_json_from()
+        await sync_to_async(services.group_set_members)(
+            group=room.session.group, by=admin, users=[facilitator]
+        )
+        assert await until(phone, lambda m: m["type"] == "access.revoked")
+        assert (await phone.receive_output(timeout=5))["code"] == 4403
+        assert await stays_open(other)
+        await other.disconnect()
+
+    async_to_sync(scenario)()
+
+
+def test_a_planner_who_loses_the_role_loses_the_console(room, leader, admin, school):
+    from samenspraak.schools import services
+    from samenspraak.schools.models import Membership, Role
+
+    member = Membership.objects.get(user=leader, school=school)
+
+    async def scenario():
+        console = connect(room, leader, view="console")
+        assert (await console.connect())[0]
+        await console.receive_json_from()
+        await sync_to_async(services.member_set_roles)(
+            member=member, by=admin, roles=[Role.SCHOOL_LEADER]
+        )
+        assert await stays_open(console)  # still a planner
+        await sync_to_async(services.member_set_roles)(
+            member=member, by=admin, roles=[Role.TEACHER]
+        )
+        assert await until(console, lambda m: m["type"] == "access.revoked")
+
+    async_to_sync(scenario)()
+
+
+def test_a_replaced_facilitator_keeps_the_phone_but_not_the_console(
+    room, facilitator, teacher, leader, admin, school
+):
+    """The facilitator, a teacher in the group, is replaced and may no longer plan: the
+    console closes, the phone goes on; an invitee taken off the session is closed out."""
+    from samenspraak.planning.services import SESSION_FIELDS, session_update
+    from samenspraak.schools import services
+    from samenspraak.schools.models import Membership, Role
+
+    session = room.session
+    session.invitees.add(leader)
+    member = Membership.objects.get(user=facilitator, school=school)
+    services.member_set_roles(member=member, by=admin, roles=[Role.TEACHER])
+    leader_member = Membership.objects.get(user=leader, school=school)
+    services.member_set_roles(member=leader_member, by=admin, roles=[Role.TEACHER])
+    fields = {name: getattr(session, name) for name in SESSION_FIELDS}
+
+    async def scenario():
+        console = connect(room, facilitator, view="console")
+        phone, invitee = connect(room, facilitator), connect(room, leader)
+        for ws in (console, phone, invitee):
+            assert (await ws.connect())[0]
+            await ws.receive_json_from()
+        await sync_to_async(session_update)(
+            session=session,
+            by=admin,
+            group=session.group,
+            invitees=[],
+            **{**fields, "facilitator": teacher},
+        )
+        assert await until(console, lambda m: m["type"] == "access.revoked")
+        assert await until(invitee, lambda m: m["type"] == "access.revoked")
+        assert await stays_open(phone)
+        await phone.disconnect()
+
+    async_to_sync(scenario)()
+
+
 def test_after_the_end_only_the_talk_distribution_is_kept(room, facilitator, teacher):
     async def scenario():
         console, phone = connect(room, facilitator, view="console"), connect(room, teacher)
