@@ -490,33 +490,54 @@ def console_opened(*, room_id: int, participant: Participant) -> Outcome | None:
     leads is no speaker or table member: the seat leaves the orders, pairs and tables made
     while it took part (`kinds.remove_leader`; nobody else moves), in the same seq."""
     with transaction.atomic():
-        room = (
-            Room.objects.select_for_update(of=("self",))
-            .select_related("session__school")
-            .get(pk=room_id)
-        )
+        room = _locked_with_school(room_id)
         participant.refresh_from_db()
         if leads(room, participant):
             return None
         participant.on_console = True
         participant.save(update_fields=["on_console"])
-        moved, changed = kinds.remove_leader(room, participant)
-        room.seq += 1
-        room.save(update_fields=["seq", "speaking", "groups", "tables"])
-        events = [
-            _all({"kind": "joined", "participant": participant_payload(room, participant)}),
-            *moved,
-            _all({"kind": "talk", "talk": talk_summary(room)}),  # the equal share changed
-        ]
-        for item in events:
-            item["event"]["seq"] = room.seq
-        record(
-            school=room.session.school,
-            actor=participant.user,
-            action="room.lead",
-            target=f"session:{room.session_id}",
-            detail={"left": {kind: phases for kind, phases in changed.items() if phases}},
-        )
+        return _now_leads(room, participant)
+
+
+def facilitator_changed(*, room_id: int) -> Outcome | None:
+    """The room's session has a new facilitator (planning's `session_update`). If they had
+    taken a seat in the room as a participant, that seat now leads, as in `console_opened`.
+    None when there is no such seat, it already led from the console, or the room ended."""
+    with transaction.atomic():
+        room = _locked_with_school(room_id)
+        seat = room.participants.filter(user_id=room.session.facilitator_id).first()
+        if seat is None or seat.on_console or room.status == RoomStatus.ENDED:
+            return None
+        return _now_leads(room, seat)
+
+
+def _locked_with_school(room_id: int) -> Room:
+    return (
+        Room.objects.select_for_update(of=("self",))
+        .select_related("session__school")
+        .get(pk=room_id)
+    )
+
+
+def _now_leads(room: Room, participant: Participant) -> Outcome:
+    """The seat leads from now on: out of orders, pairs and tables, one seq, audited."""
+    moved, changed = kinds.remove_leader(room, participant)
+    room.seq += 1
+    room.save(update_fields=["seq", "speaking", "groups", "tables"])
+    events = [
+        _all({"kind": "joined", "participant": participant_payload(room, participant)}),
+        *moved,
+        _all({"kind": "talk", "talk": talk_summary(room)}),  # the equal share changed
+    ]
+    for item in events:
+        item["event"]["seq"] = room.seq
+    record(
+        school=room.session.school,
+        actor=participant.user,
+        action="room.lead",
+        target=f"session:{room.session_id}",
+        detail={"left": {kind: phases for kind, phases in changed.items() if phases}},
+    )
     return Outcome(seq=room.seq, events=events)
 
 

@@ -265,9 +265,24 @@ def session_update(
     record(school=session.school, actor=by, action="session.update", target=session.title)
     # Whoever left the session, or stopped facilitating it, may have lost its live room.
     changed = {user.pk for user in before - after}
-    if facilitator_before and facilitator_before != session.facilitator_id:
+    if facilitator_before != session.facilitator_id:
         changed.add(facilitator_before)
-    transaction.on_commit(lambda: recheck_user_sockets(changed))
+        transaction.on_commit(lambda: _facilitator_changed_live(session.pk))
+    transaction.on_commit(lambda: recheck_user_sockets(changed - {None}))
+
+
+def _facilitator_changed_live(session_id: int) -> None:
+    """A new facilitator leads an open live room at once: their seat, if any, leaves its
+    orders, pairs and tables, and every screen hears of it. (The live room builds on
+    planning, so it is imported here, when needed.)"""
+    from samenspraak.live import engine
+    from samenspraak.live.events import broadcast_room
+    from samenspraak.live.models import Room
+
+    for room_id in Room.objects.filter(session_id=session_id).values_list("pk", flat=True):
+        outcome = engine.facilitator_changed(room_id=room_id)
+        if outcome is not None:
+            broadcast_room(room_id, outcome.events)
 
 
 @transaction.atomic

@@ -826,6 +826,28 @@ def test_opening_the_console_takes_a_seat_out_of_the_order_pairs_and_tables(
     assert state["groups"] == after.groups and state["tables"] == after.tables
 
 
+def test_a_new_facilitator_leaves_the_order_they_were_in(group, facilitator, school, people):
+    """Planning hands the session to someone in the room: their seat leads from then on
+    (as on opening the console), one seq, audited; the old facilitator's seat stays."""
+    room = make_room(group, facilitator, school, [phase("round", order="fixed")])
+    r = Room_(room, facilitator, people[:3])
+    r.start()
+    r.do(r.lead, "round.start")
+    new = r.p[1]
+    Session.objects.filter(pk=room.session_id).update(facilitator=new.user)
+    before = Room.objects.get(pk=room.pk)
+
+    outcome = engine.facilitator_changed(room_id=room.pk)
+
+    after = Room.objects.get(pk=room.pk)
+    assert after.seq == before.seq + 1
+    assert [i["event"]["kind"] for i in outcome.events] == ["joined", "speaking", "talk"]
+    assert outcome.events[0]["event"]["participant"]["leads"] is True
+    assert after.speaking["0"]["order"] == [r.p[0].pk, r.p[2].pk]
+    assert AuditEntry.objects.get(action="room.lead").actor == new.user
+    assert not kinds.leads(after, Participant.objects.get(pk=r.lead.pk))
+
+
 def test_a_seat_first_taken_on_the_console_is_audited_unless_it_is_the_facilitators(
     group, facilitator, school, leader
 ):

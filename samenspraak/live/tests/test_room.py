@@ -439,7 +439,8 @@ def test_a_replaced_facilitator_keeps_the_phone_but_not_the_console(
     room, facilitator, teacher, leader, admin, school
 ):
     """The facilitator, a teacher in the group, is replaced and may no longer plan: the
-    console closes, the phone goes on; an invitee taken off the session is closed out."""
+    console closes, the phone goes on; an invitee taken off the session is closed out.
+    The new facilitator's seat leads at once, and every screen is told."""
     from samenspraak.planning.services import SESSION_FIELDS, session_update
     from samenspraak.schools import services
     from samenspraak.schools.models import Membership, Role
@@ -455,9 +456,10 @@ def test_a_replaced_facilitator_keeps_the_phone_but_not_the_console(
     async def scenario():
         console = connect(room, facilitator, view="console")
         phone, invitee = connect(room, facilitator), connect(room, leader)
-        for ws in (console, phone, invitee):
+        successor = connect(room, teacher)
+        for ws in (console, phone, invitee, successor):
             assert (await ws.connect())[0]
-            await ws.receive_json_from()
+            seat = (await ws.receive_json_from())["me"]["id"]  # the successor's, last
         await sync_to_async(session_update)(
             session=session,
             by=admin,
@@ -467,8 +469,13 @@ def test_a_replaced_facilitator_keeps_the_phone_but_not_the_console(
         )
         assert await until(console, lambda m: m["type"] == "access.revoked")
         assert await until(invitee, lambda m: m["type"] == "access.revoked")
+        leads = await until(
+            phone, lambda m: m.get("kind") == "joined" and m["participant"]["leads"]
+        )
+        assert leads["participant"]["id"] == seat
         assert await stays_open(phone)
-        await phone.disconnect()
+        for ws in (phone, successor):
+            await ws.disconnect()
 
     async_to_sync(scenario)()
 
