@@ -1,5 +1,5 @@
 """The leadership view's figures: aggregates only, in a fixed number of queries however
-big the school (see tests/test_queries.py and bench/dashboard.py).
+big the school (see leadership/tests/test_leadership.py and bench/dashboard.py).
 
 What is counted, and why this is not surveillance:
 
@@ -9,8 +9,9 @@ What is counted, and why this is not surveillance:
   ended. Session titles and dates are school data, so these counts are not suppressed.
 - **Participation** — per group, over its sessions run in the live room: seats taken by
   staff in the room ÷ seats expected (the group's active members now, plus each session's
-  invitees). Whoever led a session — its facilitator, or a planner who ran the console —
-  is left out of both: their seat does not count as taking part, nor as expected.
+  invitees who are not among them). Whoever led a session — its facilitator, or a planner
+  who ran the console — is left out of both: their seat does not count as taking part,
+  nor as expected.
   Nobody's own attendance is shown or kept apart; the figure is shown only for groups of
   at least MIN_ANSWERS members and MIN_ANSWERS expected seats.
 - **Action points completed on time** — per group: of the action points due by today
@@ -183,12 +184,21 @@ def dashboard(school: School) -> Dashboard:
         if group_id is not None:
             seats[group_id] = staff - leading
             leaders_expected[group_id] = leading_expected
+    # An invitee who is also an active member of the group is expected once, as a member.
+    invitee_is_member = Exists(
+        GroupMember.objects.filter(
+            group=OuterRef("group"), user=OuterRef("invitees"), user__is_active=True
+        )
+    )
     expected: dict[int, int] = {}
     for group_id, sessions, invited in (
         Session.objects.filter(school=school, starts_at__lte=now, room__isnull=False)
         .exclude(status=SessionStatus.CANCELLED)
         .values_list("group_id")
-        .annotate(sessions=Count("pk", distinct=True), invited=Count("invitees"))
+        .annotate(
+            sessions=Count("pk", distinct=True),
+            invited=Count("invitees", filter=~Q(invitee_is_member)),
+        )
         .order_by()
     ):
         if group_id in by_group:

@@ -188,22 +188,38 @@ def test_participation_leaves_out_whoever_led_the_session(
     assert row.participation == pytest.approx(100 * 8 / 12)
 
 
-def test_participation_is_hidden_when_fewer_than_five_were_expected_besides_the_leader(
-    school, group, ambition, team, facilitator
-):
-    """Five members, one of them facilitating the only session: four expected seats."""
-    GroupMember.objects.filter(group=group, user__in=team[3:]).delete()
+def ran_in_the_room(school, group, ambition, seated, **fields) -> Session:
+    """A session of three days ago, run in the live room, where `seated` took a seat."""
     session = Session.objects.create(
         school=school,
         cycle=make_cycle(group, ambition),
         group=group,
         title="S",
         starts_at=timezone.now() - timedelta(days=3),
-        facilitator=facilitator,
+        **fields,
     )
     room = Room.objects.create(session=session, status=RoomStatus.ENDED, ended_at=timezone.now())
-    for person in [facilitator, *team[:3]]:
+    for person in seated:
         Participant.objects.create(room=room, user=person)
+    return session
+
+
+def test_an_invited_member_is_expected_once(school, group, ambition, team, leader):
+    """Seven members, two of them also invited, and one invitee from outside the group:
+    eight seats expected, not ten."""
+    session = ran_in_the_room(school, group, ambition, [*team[:5], leader])
+    session.invitees.add(team[0], team[1], leader)
+    (row,) = dashboard(school).groups
+    assert row.members == 7
+    assert row.participation == pytest.approx(100 * 6 / 8)
+
+
+def test_participation_is_hidden_when_fewer_than_five_were_expected_besides_the_leader(
+    school, group, ambition, team, facilitator
+):
+    """Five members, one of them facilitating the only session: four expected seats."""
+    GroupMember.objects.filter(group=group, user__in=team[3:]).delete()
+    ran_in_the_room(school, group, ambition, [facilitator, *team[:3]], facilitator=facilitator)
     (row,) = dashboard(school).groups
     assert row.members == 5
     assert row.participation_hidden and row.participation is None
