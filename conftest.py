@@ -36,14 +36,20 @@ def close_download(response) -> None:
 
 def run_queued_tasks(name: str) -> list:
     """Run the queued background tasks called `name` that are due, here and now, as
-    `manage.py db_worker` would, and mark them done; returns their results. (The real
-    worker closes the database connection between tasks, which only a transactional test
+    `manage.py db_worker` would, and mark them done, or failed with the exception they
+    raised; returns their results (the exception, for a failed one). (The real worker
+    closes the database connection between tasks, which only a transactional test
     survives; see the reminder tests for that.)"""
     from django_tasks_db.models import DBTaskResult
 
     results = []
     for row in DBTaskResult.objects.ready().filter(task_path__endswith=f".{name}"):
-        value = row.task.call(*row.task_result.args, **row.task_result.kwargs)
+        try:
+            value = row.task.call(*row.task_result.args, **row.task_result.kwargs)
+        except Exception as error:  # the worker marks any failure, as here
+            row.set_failed(error)
+            results.append(error)
+            continue
         row.set_successful(value)
         results.append(value)
     return results

@@ -47,6 +47,7 @@ from samenspraak.followup.models import (
     ReportStatus,
     Support,
 )
+from samenspraak.followup.tasks import send_report_links
 from samenspraak.live.models import Contribution, Room
 from samenspraak.planning.models import Session
 
@@ -279,9 +280,10 @@ def report_recompile(*, session: Session, by: User, replace_edits: bool) -> Repo
 
 @transaction.atomic
 def report_publish(*, session: Session, by: User) -> Report:
-    """Publish to the participants; after commit, those who have not been sent a link to
-    this report yet get one by e-mail (`mail_published`). Publishing a published report
-    changes nothing and mails nobody."""
+    """Publish to the participants; after commit, a background task (`send_report_links`)
+    mails a link to those who have not been sent one for this report yet, so a mail server
+    that is slow or down never fails the request. Publishing a published report changes
+    nothing and mails nobody."""
     report = _stored(session)
     if report.status == ReportStatus.PUBLISHED:
         return report
@@ -289,7 +291,7 @@ def report_publish(*, session: Session, by: User) -> Report:
     report.published_at = timezone.now()
     report.save(update_fields=["status", "published_at"])
     record(school=session.school, actor=by, action="report.publish", target=f"session:{session.pk}")
-    transaction.on_commit(lambda: mail_published(report))
+    transaction.on_commit(lambda: send_report_links.enqueue(report_id=report.pk))
     return report
 
 
@@ -310,10 +312,10 @@ def report_unpublish(*, session: Session, by: User) -> Report:
     return report
 
 
-def mail_published(report: Report) -> None:
-    """Send the link to every participant not yet told of this report (`ReportMailed`).
-    Who was told is written in the same transaction as the sending: a send that fails
-    leaves them untold, so publishing again reaches them."""
+def mail_published(report: Report) -> int:
+    """Send the link to every participant not yet told of this report (`ReportMailed`);
+    returns how many. Who was told is written in the same transaction as the sending: a
+    send that fails leaves them untold, so publishing again reaches them."""
     from samenspraak.planning.services import participants
 
     session = report.session
@@ -328,7 +330,7 @@ def mail_published(report: Report) -> None:
             body = render_to_string("followup/report_email.txt", context)
         messages.append(EmailMessage(subject, body, None, [person.email]))
     if not messages:
-        return
+        return 0
     try:
         with transaction.atomic():
             ReportMailed.objects.bulk_create(
@@ -336,7 +338,8 @@ def mail_published(report: Report) -> None:
             )
             get_connection().send_messages(messages)
     except IntegrityError:
-        return  # a publish running at the same moment is telling them
+        return 0  # a task running at the same moment is telling them
+    return len(messages)
 
 
 # --- Rendering ------------------------------------------------------------------------------

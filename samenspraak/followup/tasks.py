@@ -38,3 +38,17 @@ def send_action_reminder(*, action_id: int, due_date: str) -> int:
         send_mail(subject.strip(), body, None, [person.email])
         sent += 1
     return sent
+
+
+@task()
+def send_report_links(*, report_id: int) -> int:
+    """Mail the link to a published report to the participants not told of it yet
+    (`report.mail_published`); returns how many. Nothing when the report is gone or no
+    longer published. A mail server that fails fails the task and leaves them untold."""
+    from samenspraak.followup.models import Report, ReportStatus
+    from samenspraak.followup.report import mail_published
+
+    report = Report.objects.filter(pk=report_id).select_related("session").first()
+    if report is None or report.status != ReportStatus.PUBLISHED:
+        return 0
+    return mail_published(report)
