@@ -40,8 +40,8 @@ def counting_bound(people: int, size: int, rounds: int) -> int:
     g = table_count(people, size)
     travellers = people - g
     bound = upper_bound(people, size, rounds)
-    if g < 2 or travellers < 2:
-        return bound
+    if g < 2 or travellers < 2 or rounds < 2:
+        return bound  # nothing to tie together
     most = math.comb(travellers, 2) + travellers * min(rounds, g)
     return min(bound, most - least_loss(g, travellers, rounds))
 
