@@ -807,6 +807,9 @@ class _Search:
     a from table A to B and b from B to A then changes the repeats by
         known[a][B] + known[b][A] − 2·[a met b] − again[a][A] − again[b][B].
     Pairs that met twice or more are kept in `hot`, so a conflict can be drawn in O(1).
+
+    Each step prices the moves of one round, drawn through a repeated pair, or, in a
+    small room where no repeat is forced (`every_round`), of all rounds.
     """
 
     # Keeping the counts costs rounds × people² steps up front; beyond this the greedy
@@ -819,6 +822,20 @@ class _Search:
     TENURE, TENURE_SHARE = 1, 32
     PATIENCE, PATIENCE_PER_PERSON = 100, 5
     SHAKE = 1
+    # In a small room (rounds × people² ≤ WHOLE_ROOM) whose tables seat no more people
+    # than there are tables, so that the pigeonhole forces no repeat, each step prices
+    # every round instead (`every_round`): few travellers are troubled there, so such a
+    # step costs only a few ordinary ones (4–5 at 30/5/7), and it finds the best move
+    # wherever it is. On bench/tables.py (seed 0): 24 people at 6 tables of 4 in 7 rounds
+    # 231 → 232 pairs, 24/5/7 265 → 266 (the bound), 30/5/7 375 → 377, no point worse;
+    # over seeds 0–7 the mean at 24/4/7 rises from 230.0 to 231.6. Its steps cost more,
+    # so it takes a fixed tenure of WHOLE_TENURE and a shorter patience. Larger rooms
+    # (32/6/7: 437 against 439 on average over 12 seeds) and rooms with forced repeats
+    # (24/6/5: every traveller troubled in every round, 243.5 against 246) do better
+    # with more, cheaper steps.
+    WHOLE_ROOM = 6400
+    WHOLE_TENURE = 3
+    WHOLE_PATIENCE, WHOLE_PATIENCE_PER_PERSON = 50, 2
 
     def __init__(
         self,
@@ -832,6 +849,7 @@ class _Search:
     ):
         self.n, self.g, self.rounds, self.rng, self.deadline = people, g, rounds, rng, deadline
         self.first_traveller = g if hosts else 0
+        self.every_round = rounds * people**2 <= self.WHOLE_ROOM and -(-people // g) <= g
         self.meet = [[0] * people for _ in range(people)]
         self.hot: list[int] = []
         self.hot_index: dict[int, int] = {}
@@ -953,8 +971,12 @@ class _Search:
         self._index()
         iteration = stall = done = 0
         tabu: dict[tuple[int, int, int], int] = {}
-        tenure = self.TENURE + self.n // self.TENURE_SHARE
-        patience = self.PATIENCE + self.PATIENCE_PER_PERSON * self.n
+        if self.every_round:
+            tenure = self.WHOLE_TENURE
+            patience = self.WHOLE_PATIENCE + self.WHOLE_PATIENCE_PER_PERSON * self.n
+        else:
+            tenure = self.TENURE + self.n // self.TENURE_SHARE
+            patience = self.PATIENCE + self.PATIENCE_PER_PERSON * self.n
         while self.repeats > goal and done < work and time.perf_counter() < self.deadline:
             iteration += 1
             move, evaluated = self._choose(tabu, iteration, best_repeats)
@@ -981,49 +1003,56 @@ class _Search:
         return best
 
     def _choose(self, tabu: dict, iteration: int, best_repeats: int):
-        """Draw a repeated pair and one round in which they meet; in that round, price
-        every move of every traveller who sits with someone they met before. Returns the
-        best admissible move (ties broken at random) and how many moves were priced.
+        """Draw a repeated pair and one round in which they meet (or, if `every_round`,
+        take all rounds); there, price every move of every traveller who sits with someone
+        they met before. Returns the best admissible move (ties broken at random) and how
+        many moves were priced.
 
         Drawing the round through a repeated pair visits rounds in proportion to their
         trouble; pricing all troubled travellers of the round (rather than only the two)
         finds much better moves for little extra work.
         """
-        a, b = divmod(self.hot[self.rng.randrange(len(self.hot))], self.n)
-        r = self.rng.choice([r for r in range(self.rounds) if self.where[r][a] == self.where[r][b]])
-        tables, where, known, again = self.tables[r], self.where[r], self.known[r], self.again[r]
+        if self.every_round:
+            rounds = range(self.rounds)
+        else:
+            a, b = divmod(self.hot[self.rng.randrange(len(self.hot))], self.n)
+            met = [r for r in range(self.rounds) if self.where[r][a] == self.where[r][b]]
+            rounds = [self.rng.choice(met)]
         first, beaten = self.first_traveller, best_repeats - self.repeats
         best_delta, moves, evaluated = None, [], 0
-        for mover in range(first, self.n):
-            home = where[mover]
-            leave = again[mover][home]
-            if not leave:
-                continue
-            row, sees = self.meet[mover], known[mover]
-            smaller = len(tables[home]) - 1
-            for t, table in enumerate(tables):
-                if t == home:
+        for r in rounds:
+            tables, where = self.tables[r], self.where[r]
+            known, again = self.known[r], self.again[r]
+            for mover in range(first, self.n):
+                home = where[mover]
+                leave = again[mover][home]
+                if not leave:
                     continue
-                join = sees[t] - leave
-                # (delta, other); without other, a larger table gives a seat to a smaller
-                candidates = [(join, None)] if len(table) == smaller else []
-                for other in table:
-                    if other >= first:
-                        delta = join + known[other][home] - again[other][t]
-                        candidates.append((delta - 2 if row[other] else delta, other))
-                evaluated += len(candidates)
-                for delta, other in candidates:
-                    if best_delta is not None and delta > best_delta:
+                row, sees = self.meet[mover], known[mover]
+                smaller = len(tables[home]) - 1
+                for t, table in enumerate(tables):
+                    if t == home:
                         continue
-                    if delta >= beaten and (
-                        tabu.get((r, mover, t), 0) > iteration
-                        or (other is not None and tabu.get((r, other, home), 0) > iteration)
-                    ):
-                        continue  # tabu, and not good enough to override that
-                    if best_delta is None or delta < best_delta:
-                        best_delta, moves = delta, [(r, mover, other, t)]
-                    else:
-                        moves.append((r, mover, other, t))
+                    join = sees[t] - leave
+                    # (delta, other); without other, a larger table gives a seat to a smaller
+                    candidates = [(join, None)] if len(table) == smaller else []
+                    for other in table:
+                        if other >= first:
+                            delta = join + known[other][home] - again[other][t]
+                            candidates.append((delta - 2 if row[other] else delta, other))
+                    evaluated += len(candidates)
+                    for delta, other in candidates:
+                        if best_delta is not None and delta > best_delta:
+                            continue
+                        if delta >= beaten and (
+                            tabu.get((r, mover, t), 0) > iteration
+                            or (other is not None and tabu.get((r, other, home), 0) > iteration)
+                        ):
+                            continue  # tabu, and not good enough to override that
+                        if best_delta is None or delta < best_delta:
+                            best_delta, moves = delta, [(r, mover, other, t)]
+                        else:
+                            moves.append((r, mover, other, t))
         if not moves:
             return None, evaluated
         return self.rng.choice(moves), evaluated
