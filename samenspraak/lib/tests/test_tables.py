@@ -188,6 +188,16 @@ def test_24_people_at_6_tables_of_4_in_7_rounds_reach_99_percent():
     assert distinct_pairs(schedule) == 232 >= 0.99 * upper_bound(24, 4, 7)
 
 
+def test_32_people_at_4_tables_of_8_in_7_rounds_reach_the_bound_by_descent():
+    """The descent over every round finds it; the tabu search alone stops at 487."""
+    deadline = time.perf_counter() + 60
+    built = _closed_form(32, 8, 7, True)
+    work = int(0.4 * _WORK_PER_SECOND)
+    schedule = _with_hosts(32, 4, built, 7, upper_bound(32, 8, 7), 0, deadline, work)
+    assert_valid(schedule, 32, 8, 7, hosts=True)
+    assert distinct_pairs(schedule) == upper_bound(32, 8, 7) == 490
+
+
 def test_uneven_counts_give_tables_within_one_seat():
     for people, size, rounds in [(30, 4, 3), (29, 6, 4), (50, 8, 5), (10, 4, 2)]:
         schedule = assign(people, size, rounds)
