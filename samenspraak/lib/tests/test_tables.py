@@ -19,10 +19,12 @@ from bench.table_bounds import counting_bound, letter_repeats, trace_crowding
 from conftest import require
 from samenspraak.lib.tables import (
     _DIFFERENCES_10,
+    _WORK_PER_SECOND,
     _closed_form,
     _difference_array,
     _seat_hosts,
     _travellers_then_hosts,
+    _with_hosts,
     add_latecomer,
     assign,
     distinct_pairs,
@@ -173,6 +175,27 @@ def test_30_people_at_5_tables_of_6_in_7_rounds_reach_99_percent():
     schedule = _travellers_then_hosts(30, 5, 7, 425, random.Random(0), deadline, 100_000)
     assert_valid(schedule, 30, 6, 7, hosts=True)
     assert distinct_pairs(schedule) == 421 >= 0.99 * upper_bound(30, 6, 7)
+
+
+def test_24_people_at_6_tables_of_4_in_7_rounds_reach_99_percent():
+    """A small room without forced repeats: every step prices the moves of all rounds
+    (with one drawn round per step the search stops at 231)."""
+    deadline = time.perf_counter() + 60  # the default work budget ends it, not the clock
+    built = _closed_form(24, 4, 7, True)
+    work = int(0.4 * _WORK_PER_SECOND)
+    schedule = _with_hosts(24, 6, built, 7, upper_bound(24, 4, 7), 0, deadline, work)
+    assert_valid(schedule, 24, 4, 7, hosts=True)
+    assert distinct_pairs(schedule) == 232 >= 0.99 * upper_bound(24, 4, 7)
+
+
+def test_32_people_at_4_tables_of_8_in_7_rounds_reach_the_bound_by_descent():
+    """The descent over every round finds it; the tabu search alone stops at 487."""
+    deadline = time.perf_counter() + 60
+    built = _closed_form(32, 8, 7, True)
+    work = int(0.4 * _WORK_PER_SECOND)
+    schedule = _with_hosts(32, 4, built, 7, upper_bound(32, 8, 7), 0, deadline, work)
+    assert_valid(schedule, 32, 8, 7, hosts=True)
+    assert distinct_pairs(schedule) == upper_bound(32, 8, 7) == 490
 
 
 def test_uneven_counts_give_tables_within_one_seat():
