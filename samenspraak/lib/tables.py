@@ -841,8 +841,8 @@ class _Search:
     # 1/DESCENT_SHARE of the work (if a step, at most rounds × people² prices, fits in
     # that): 32 people at 4 tables of 8 in 7 rounds reach the bound of 490 that way in
     # 13 steps, where the tabu search stops at 487. Where it falls short the search
-    # starts over from where it was, with the same random numbers, so those rooms get
-    # the schedules they got without it (no other point of the bench changed).
+    # starts over from where it was, with the same random numbers and the work that is
+    # left (no other point of the bench changed).
     DESCENT_SHARE = 10
 
     def __init__(
@@ -995,7 +995,7 @@ class _Search:
             patience = self.PATIENCE + self.PATIENCE_PER_PERSON * self.n
         while self.repeats > goal and done < work and time.perf_counter() < self.deadline:
             iteration += 1
-            move, evaluated = self._choose(tabu, iteration, best_repeats)
+            move, evaluated = self._choose(tabu, iteration, best_repeats, self.every_round)
             done += evaluated + 100  # the rest of a step costs about as much as 100 prices
             if move is None:
                 continue
@@ -1021,9 +1021,9 @@ class _Search:
     def _descend(self, goal: int, work: int) -> int:
         """Take the best move of any round while it lowers the repeats, until `goal`
         repeats are left or `work` is spent; return the work spent."""
-        self.every_round, done = True, 0
+        done = 0
         while self.repeats > goal and done < work and time.perf_counter() < self.deadline:
-            move, evaluated = self._choose({}, 0, self.repeats)
+            move, evaluated = self._choose({}, 0, self.repeats, every_round=True)
             done += evaluated + 100
             if move is None:
                 break
@@ -1032,10 +1032,9 @@ class _Search:
             done += 2 * self.n
             if self.repeats >= before:
                 break
-        self.every_round = False
         return done
 
-    def _choose(self, tabu: dict, iteration: int, best_repeats: int):
+    def _choose(self, tabu: dict, iteration: int, best_repeats: int, every_round: bool):
         """Draw a repeated pair and one round in which they meet (or, if `every_round`,
         take all rounds); there, price every move of every traveller who sits with someone
         they met before. Returns the best admissible move (ties broken at random) and how
@@ -1045,7 +1044,7 @@ class _Search:
         trouble; pricing all troubled travellers of the round (rather than only the two)
         finds much better moves for little extra work.
         """
-        if self.every_round:
+        if every_round:
             rounds = range(self.rounds)
         else:
             a, b = divmod(self.hot[self.rng.randrange(len(self.hot))], self.n)
