@@ -1,9 +1,12 @@
 """Messages from the request side to open WebSockets, through the channel layer."""
 
 import hashlib
+import logging
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
+
+log = logging.getLogger(__name__)
 
 
 def user_group(user_id: int) -> str:
@@ -20,9 +23,16 @@ def session_group(session_key: str) -> str:
 
 
 def _send(group: str, message: dict) -> None:
+    """Send on the channel layer. These sends follow a change that has been committed
+    (signing out, a deactivation, a new seat): when the layer (Redis) cannot be reached,
+    that change stands and the request succeeds; the failure is logged, not raised."""
     layer = get_channel_layer()
-    if layer is not None:
+    if layer is None:
+        return
+    try:
         async_to_sync(layer.group_send)(group, message)
+    except Exception:  # any transport error of any layer backend
+        log.exception("Could not reach the channel layer to send %s", message.get("type"))
 
 
 def close_user_sockets(user_id: int) -> None:

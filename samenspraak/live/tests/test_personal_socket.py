@@ -102,3 +102,25 @@ def test_signing_out_closes_that_browsers_socket(teacher):
         assert await ws.receive_json_from(timeout=5) == {"type": "access.revoked"}
 
     async_to_sync(scenario)()
+
+
+def test_signing_out_and_deactivating_work_while_the_channel_layer_is_down(
+    client, teacher, admin, school, monkeypatch, caplog, django_capture_on_commit_callbacks
+):
+    """The change is committed before the sockets are told: a channel layer (Redis) that
+    cannot be reached is logged, and the page still answers."""
+
+    class Unreachable:
+        async def group_send(self, group, message):
+            raise ConnectionError("redis is down")
+
+    monkeypatch.setattr("samenspraak.live.events.get_channel_layer", Unreachable)
+    client.force_login(teacher)
+    assert client.post("/logout/").status_code == 302
+    member = Membership.objects.get(user=teacher, school=school)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.member_deactivate(member=member, by=admin)
+    teacher.refresh_from_db()
+    assert not teacher.is_active
+    failures = [r for r in caplog.records if r.name == "samenspraak.live.events"]
+    assert len(failures) == 2 and all(r.exc_info for r in failures)
