@@ -97,7 +97,8 @@ def members_import(*, school: School, by: User, rows: list[StaffRow]) -> ImportR
 
 @transaction.atomic
 def member_set_roles(*, member: Membership, by: User, roles: Iterable[Role]) -> None:
-    """Give a member these roles; open live rooms check whether they still run them."""
+    """Give a member these roles; their open live rooms check whether they may still see
+    or run them."""
     member.set_roles(roles)
     member.save()
     record(
