@@ -32,7 +32,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from samenspraak.lib.tables import table_count, upper_bound  # noqa: E402
+from samenspraak.lib.tables import _even_split_pairs, table_count, upper_bound  # noqa: E402
 
 
 def counting_bound(people: int, size: int, rounds: int) -> int:
@@ -91,7 +91,7 @@ def trace_crowding(g: int, travellers: int) -> dict[int, int]:
             for total in (q, q + 1) if bigs < b else (q,):
                 for d in range(total + 1):
                     key = (bigs + (total > q), trace + d)
-                    value = crowd + math.comb(d, 2) + _even_pairs(total - d, g - 1)
+                    value = crowd + math.comb(d, 2) + _even_split_pairs(total - d, g - 1)
                     following[key] = min(following.get(key, value), value)
         least = following
     return {trace: crowd for (bigs, trace), crowd in least.items() if bigs == b}
@@ -159,11 +159,6 @@ class _ConvexFloor:
             if x0 <= x <= x1:
                 return y0 + Fraction(y1 - y0, x1 - x0) * (x - x0)
         return Fraction(self.hull[0][1])  # a single point
-
-
-def _even_pairs(items: int, groups: int) -> int:
-    q, r = divmod(items, groups)
-    return r * math.comb(q + 1, 2) + (groups - r) * math.comb(q, 2)
 
 
 def _partitions(total: int, parts: int):

@@ -462,13 +462,7 @@ def seat_taken(*, room_id: int, participant: Participant) -> Outcome:
             .get(pk=room_id)
         )
         if participant.on_console and participant.user_id != room.session.facilitator_id:
-            record(
-                school=room.session.school,
-                actor=participant.user,
-                action="room.lead",
-                target=f"session:{room.session_id}",
-                detail={"left": {}},
-            )
+            _record_lead(room, participant, left={})
         room.seq += 1
         # A latecomer in a World Café is seated without moving anyone else.
         placed = kinds.place_latecomer(room, participant, phases(room)) if room.tables else []
@@ -531,14 +525,19 @@ def _now_leads(room: Room, participant: Participant) -> Outcome:
     ]
     for item in events:
         item["event"]["seq"] = room.seq
+    _record_lead(room, participant, left={k: phases for k, phases in changed.items() if phases})
+    return Outcome(seq=room.seq, events=events)
+
+
+def _record_lead(room: Room, participant: Participant, *, left: dict) -> None:
+    """Audit `room.lead`: who leads now, and the phases their seat left (no names)."""
     record(
         school=room.session.school,
         actor=participant.user,
         action="room.lead",
         target=f"session:{room.session_id}",
-        detail={"left": {kind: phases for kind, phases in changed.items() if phases}},
+        detail={"left": left},
     )
-    return Outcome(seq=room.seq, events=events)
 
 
 def participant_payload(room: Room, participant: Participant) -> dict:

@@ -279,10 +279,10 @@ def _facilitator_changed_live(session_id: int) -> None:
     from samenspraak.live.events import broadcast_room
     from samenspraak.live.models import Room
 
-    for room_id in Room.objects.filter(session_id=session_id).values_list("pk", flat=True):
-        outcome = engine.facilitator_changed(room_id=room_id)
-        if outcome is not None:
-            broadcast_room(room_id, outcome.events)
+    room_id = Room.objects.filter(session_id=session_id).values_list("pk", flat=True).first()
+    outcome = engine.facilitator_changed(room_id=room_id) if room_id is not None else None
+    if outcome is not None:
+        broadcast_room(room_id, outcome.events)
 
 
 @transaction.atomic
