@@ -24,7 +24,9 @@ How a schedule is made, cheapest first:
    With hosts (`_with_hosts`) the travellers are first, cheaply, seated as a room of
    their own and the hosts handed to their groups afterwards, which finds designs such
    as Kirkman's schoolgirls (`_KIRKMAN_15`); once all travellers have met, the later
-   rounds are regrouped for the hosts alone. The joint search runs if that misses.
+   rounds are regrouped for the hosts alone. If that misses, the travellers may still
+   meet without a repeat in a design where one base round rotates (`_rotating`, the
+   24 travellers of 30 people at 6 tables of 5 in 7 rounds), before the joint search.
 
 Table sizes: g = ⌈people / size⌉ tables with ⌊people/g⌋ or ⌈people/g⌉ seats. A table never
 has more than `size` seats, so when the count does not divide some tables have one seat
@@ -41,7 +43,7 @@ import functools
 import math
 import random
 import time
-from itertools import combinations
+from itertools import combinations, islice
 
 Schedule = list[list[list[int]]]
 """One list of tables per round; a table is a list of person numbers, the host first."""
@@ -93,8 +95,12 @@ def assign(
         if hosts:
             built = _with_hosts(people, g, built, rounds, target, seed, deadline, work)
         else:
-            search = _Search(people, g, rounds, False, built, random.Random(seed), deadline)
-            built = search.run(target, work)
+            rotated, _ = _rotating(people, g, rounds, deadline, work // _ROTATION_SHARE)
+            if rotated:  # nobody meets twice: the bound
+                built = rotated
+            else:
+                search = _Search(people, g, rounds, False, built, random.Random(seed), deadline)
+                built = search.run(target, work)
     return [[_host_first(table, hosts, g) for table in tables] for tables in built]
 
 
@@ -513,6 +519,124 @@ def _cell_sizes(people: int, g: int, hosts: bool) -> list[list[int]]:
     return cells
 
 
+# --- one round that rotates -----------------------------------------------------------
+
+
+def _rotating(
+    people: int, g: int, rounds: int, deadline: float, work: int, attempt: int = 0
+) -> tuple[Schedule | None, int]:
+    """`rounds` rounds of g tables (no hosts) in which nobody meets anyone twice, found as
+    one base round that every later round rotates (a cyclic design with fixed points).
+
+    With R rounds, L·R people ride rings: (i, a) is position i on ring a, and in round r
+    sits where (i − r, a) sat in the base round. The other people mod R stay fixed at
+    their table. Two riders at a base table, (i, a) and (j, b), meet in every round such
+    a pair at the same difference j − i, so nobody meets twice when no (ring, ring,
+    difference) occurs twice (on one ring d and −d are the same; with R even, R/2 is its
+    own negative and such a pair meets twice by itself), no fixed person sits with two of
+    one ring, and no two fixed ones sit together. That is a search over one round instead
+    of R, by min-conflicts: swap someone in a conflict with whoever elsewhere leaves the
+    fewest conflicts.
+
+    It seats the 24 travellers of 30 people at 6 tables of 5 so that they meet in all 252
+    pairs in 7 rounds (a resolvable 4-GDD of type 3⁸: three rings of 7, three fixed),
+    where the tabu search over all rounds repeats a few meetings. Each `attempt` starts
+    elsewhere and may find another design.
+
+    Returns the schedule, or None when the rings cannot hold that many pairs or the
+    search finds none within `work` (pricing a swap between tables A and B costs
+    4·(|A| + |B| − 2) of it, the counts it touches), and the work done.
+    """
+    rings, fixed = divmod(people, rounds)
+    sizes = [people // g + (t < people % g) for t in range(g)]
+    capacity = rings * ((rounds - 1) // 2) + math.comb(rings, 2) * rounds + fixed * rings
+    if (
+        rounds < 3
+        or max(sizes) > g
+        or sum(math.comb(size, 2) for size in sizes) > capacity
+        # a fixed person sits with at most one of each ring and no other fixed one
+        or sum(1 for size in sizes if size <= rings + 1) < fixed
+    ):
+        return None, 0
+    riders = rings * rounds
+    fixed_keys = rings * rings * rounds  # the conflict keys: see `key`
+    together = fixed_keys + fixed * rings
+    count = [0] * (together + 1)
+    # Keys that conflict on their own start at one: two fixed people together, and a
+    # difference of R/2 on one ring.
+    count[together] = 1
+    if rounds % 2 == 0:
+        for a in range(rings):
+            count[(a * rings + a) * rounds + rounds // 2] = 1
+
+    def key(p: int, q: int) -> int:
+        if p >= riders:
+            return together if q >= riders else fixed_keys + (p - riders) * rings + q // rounds
+        if q >= riders:
+            return fixed_keys + (q - riders) * rings + p // rounds
+        (a, i), (b, j) = divmod(p, rounds), divmod(q, rounds)
+        if a > b:
+            a, b, i, j = b, a, j, i
+        d = (j - i) % rounds
+        return (a * rings + b) * rounds + (min(d, rounds - d) if a == b else d)
+
+    conflicts = 0
+
+    def change(p: int, table: list[int], step: int) -> None:
+        nonlocal conflicts
+        for x in table:
+            if x != p:
+                k = key(p, x)
+                count[k] += min(step, 0)
+                if count[k] >= 1:
+                    conflicts += step
+                count[k] += max(step, 0)
+
+    def swap(p: int, q: int) -> None:
+        a, b = tables[where[p]], tables[where[q]]
+        change(p, a, -1), change(q, b, -1)
+        a[a.index(p)], b[b.index(q)] = q, p
+        where[p], where[q] = where[q], where[p]
+        change(p, b, 1), change(q, a, 1)
+
+    rng = random.Random(((people * 100 + g) * 100 + rounds) * 100 + attempt)
+    tables = [[riders + t] if t < fixed else [] for t in range(g)]  # fixed ones apart
+    order = list(range(riders))
+    rng.shuffle(order)
+    rest = iter(order)
+    where = [0] * people
+    for t, table in enumerate(tables):
+        table.extend(islice(rest, sizes[t] - len(table)))
+        for i, p in enumerate(table):
+            where[p] = t
+            change(p, table[:i], 1)
+    done = 0
+    while conflicts and done < work and time.perf_counter() < deadline:
+        troubled = [
+            p
+            for table in tables
+            for pair in combinations(table, 2)
+            if count[key(*pair)] > 1
+            for p in pair
+        ]
+        p = rng.choice(troubled)
+        best, moves = None, []
+        for q in range(people):
+            if where[q] != where[p]:
+                done += 4 * (len(tables[where[p]]) + len(tables[where[q]]) - 2)
+                swap(p, q)
+                if best is None or conflicts < best:
+                    best, moves = conflicts, [q]
+                elif conflicts == best:
+                    moves.append(q)
+                swap(p, q)
+        swap(p, rng.choice(moves))
+    if conflicts:
+        return None, done
+    rotate = lambda p, r: p if p >= riders else p - p % rounds + (p + r) % rounds  # noqa: E731
+    return [[[rotate(p, r) for p in table] for table in tables] for r in range(rounds)], done
+
+
 # --- hosts on top of travellers ------------------------------------------------------
 
 
@@ -541,10 +665,12 @@ def _with_hosts(
     It is no cure for all: a design in which all travellers meet can leave no way for
     them to meet every host too (the only resolution of the affine plane of 9 points, 9
     travellers at 3 tables for 4 rounds, reaches at most 23 of the 27 host pairs, so 12
-    people at 3 tables for 4 rounds stay below the bound of 63). So unless the bound is
-    reached, the tabu search seats hosts and travellers together, starting from `built`,
-    with the whole budget (and the same random numbers as before this step existed), and
-    the better schedule is kept.
+    people at 3 tables for 4 rounds stay below the bound of 63). If it misses, designs
+    from one rotating round (`_rotated_with_hosts`, an eighth of the budget for the
+    designs and two sixteenths for their hosts) may still reach the bound. Otherwise the
+    tabu search seats hosts and travellers together, starting from `built`, with the
+    whole budget (and the same random numbers as before these steps existed), and the
+    better schedule is kept.
     """
     apart, pairs = None, 0
     if rounds * (people - g) ** 2 <= _APART_MAX_SIZE:
@@ -552,6 +678,11 @@ def _with_hosts(
         share = work // _APART_SHARE
         apart = _travellers_then_hosts(people, g, rounds, target, rng, deadline, share)
         pairs = distinct_pairs(apart) if apart else 0
+        if pairs < target:
+            rotation = work // _ROTATION_SHARE
+            rotated = _rotated_with_hosts(people - g, g, rounds, target, deadline, share, rotation)
+            if rotated:
+                return rotated
     if pairs >= target:
         return apart
     joint = _Search(people, g, rounds, True, built, random.Random(seed), deadline)
@@ -607,6 +738,39 @@ def _travellers_then_hosts(
         met |= _pairs([tables])
     host_work = work * _FREE_ROUND_WORK if complete < rounds else work
     return _seat_hosts(groups, g, rng, deadline, host_work, free_from=complete)
+
+
+def _rotated_with_hosts(
+    travellers: int,
+    g: int,
+    rounds: int,
+    target: int,
+    deadline: float,
+    work: int,
+    rotation_work: int,
+) -> Schedule | None:
+    """Travellers who all meet from `_rotating`, then their hosts (`_seat_hosts`), or
+    None unless that reaches `target`. Whether the hosts fit depends on the design: for
+    30 people at 6 tables of 5 in 7 rounds, 7 of 12 designs let every traveller meet all
+    6 hosts (396 pairs, the bound) and the others leave 18 host pairs unmet, so up to
+    _ROTATION_ATTEMPTS designs are tried, each with its own random numbers. The designs
+    share `rotation_work`; the hosts of each may spend half of `work`."""
+    left, host_work = rotation_work, work // 2
+    for attempt in range(_ROTATION_ATTEMPTS):
+        groups, done = _rotating(travellers, g, rounds, deadline, left, attempt)
+        if groups is None:
+            return None
+        left -= done
+        seated = _seat_hosts(groups, g, random.Random(attempt), deadline, host_work)
+        if distinct_pairs(seated) >= target:
+            return seated
+    return None
+
+
+# The designs share 1/_ROTATION_SHARE of the budget: at 30/5/7 one takes 67 000 work on
+# average (2 800 swaps), so the default budget finds about three.
+_ROTATION_ATTEMPTS = 4
+_ROTATION_SHARE = 8
 
 
 def _seat_hosts(

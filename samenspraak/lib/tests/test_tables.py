@@ -22,6 +22,7 @@ from samenspraak.lib.tables import (
     _WORK_PER_SECOND,
     _closed_form,
     _difference_array,
+    _rotating,
     _seat_hosts,
     _travellers_then_hosts,
     _with_hosts,
@@ -175,6 +176,53 @@ def test_30_people_at_5_tables_of_6_in_7_rounds_reach_99_percent():
     schedule = _travellers_then_hosts(30, 5, 7, 425, random.Random(0), deadline, 100_000)
     assert_valid(schedule, 30, 6, 7, hosts=True)
     assert distinct_pairs(schedule) == 421 >= 0.99 * upper_bound(30, 6, 7)
+
+
+@pytest.mark.parametrize(
+    ("people", "g", "rounds"),
+    # three rings of 7 and three fixed (the travellers of 30/5/7), rings of 7 with four
+    # fixed, five rings of 5 with one fixed, and even rounds, where R/2 is its own negative
+    [(24, 6, 7), (18, 6, 7), (26, 6, 5), (15, 5, 4), (21, 7, 6), (14, 7, 4)],
+)
+def test_one_rotating_round_seats_everyone_without_a_repeat(people, g, rounds):
+    schedule, done = _rotating(people, g, rounds, time.perf_counter() + 60, 2_000_000)
+    assert_valid(schedule, people, -(-people // g), rounds, hosts=False)
+    assert repeat_pairs(schedule) == 0
+    assert distinct_pairs(schedule) == rounds * sum(math.comb(len(t), 2) for t in schedule[0])
+    assert done < 2_000_000
+    again, _ = _rotating(people, g, rounds, time.perf_counter() + 60, 2_000_000)
+    assert again == schedule
+
+
+@pytest.mark.parametrize(
+    ("people", "g", "rounds"),
+    [
+        (26, 6, 7),  # 5 fixed travellers, but only 4 tables small enough to seat one
+        (9, 3, 4),  # 3 tables of 3 hold more pairs than 2 rings of 4 and 1 fixed allow
+        (20, 4, 3),  # tables of 5 at 4 tables: the pigeonhole forces repeats
+    ],
+)
+def test_a_rotating_round_is_not_sought_where_the_rings_cannot_hold_it(people, g, rounds):
+    assert _rotating(people, g, rounds, time.perf_counter() + 60, 2_000_000) == (None, 0)
+
+
+def test_24_golfers_in_groups_of_4_play_7_weeks_without_meeting_twice():
+    """The social golfer problem 6-4-7, without hosts: the tabu search stops at 244."""
+    schedule = assign(24, 4, 7, hosts=False, time_budget=5)  # the work ends it, not the clock
+    assert_valid(schedule, 24, 4, 7, hosts=False)
+    assert distinct_pairs(schedule) == upper_bound(24, 4, 7, hosts=False) == 252
+    assert all(table == sorted(table) for tables in schedule for table in tables)
+
+
+def test_30_people_at_6_tables_of_5_in_7_rounds_reach_the_bound_by_rotation():
+    """The tabu search stops at 376–378; a rotating design for the 24 travellers (a
+    resolvable 4-GDD of type 3⁸) with hosts that every traveller meets reaches 396."""
+    deadline = time.perf_counter() + 60  # the default work budget ends it, not the clock
+    built = _closed_form(30, 5, 7, True)
+    work = int(0.4 * _WORK_PER_SECOND)
+    schedule = _with_hosts(30, 6, built, 7, upper_bound(30, 5, 7), 0, deadline, work)
+    assert_valid(schedule, 30, 5, 7, hosts=True)
+    assert distinct_pairs(schedule) == upper_bound(30, 5, 7) == 396
 
 
 def test_24_people_at_6_tables_of_4_in_7_rounds_reach_99_percent():
