@@ -749,10 +749,10 @@ def _rotated_with_hosts(
     work: int,
     rotation_work: int,
 ) -> Schedule | None:
-    """Travellers who all meet from `_rotating`, then their hosts (`_seat_hosts`), or
-    None unless that reaches `target`. Whether the hosts fit depends on the design: for
-    30 people at 6 tables of 5 in 7 rounds, 7 of 12 designs let every traveller meet all
-    6 hosts (396 pairs, the bound) and the others leave 18 host pairs unmet, so up to
+    """Travellers who never meet twice from `_rotating`, then their hosts (`_seat_hosts`),
+    or None unless that reaches `target`. Whether the hosts fit depends on the design: for
+    30 people at 6 tables of 5 in 7 rounds, 10 of the first 24 designs let every traveller
+    meet all 6 hosts (396 pairs, the bound) and the others leave 18 host pairs unmet, so up to
     _ROTATION_ATTEMPTS designs are tried, each with its own random numbers. The designs
     share `rotation_work`; the hosts of each may spend half of `work`."""
     left, host_work = rotation_work, work // 2
@@ -767,8 +767,9 @@ def _rotated_with_hosts(
     return None
 
 
-# The designs share 1/_ROTATION_SHARE of the budget: at 30/5/7 one takes 67 000 work on
-# average (2 800 swaps), so the default budget finds about three.
+# The designs share 1/_ROTATION_SHARE of the budget: at 30/5/7 one takes 107 000 work on
+# average (4 500 swaps, at most 15 300 over 24 designs), so the default budget finds about
+# two (the first fits).
 _ROTATION_ATTEMPTS = 4
 _ROTATION_SHARE = 8
 
