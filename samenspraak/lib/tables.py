@@ -548,7 +548,7 @@ def _rotating(
     4·(|A| + |B| − 2) of it, the counts it touches), and the work done.
     """
     rings, fixed = divmod(people, rounds)
-    sizes = [people // g + (t < people % g) for t in range(g)]
+    sizes = _round_seats(people, g, 0)
     capacity = rings * ((rounds - 1) // 2) + math.comb(rings, 2) * rounds + fixed * rings
     if (
         rounds < 3

@@ -214,35 +214,37 @@ def test_24_golfers_in_groups_of_4_play_7_weeks_without_meeting_twice():
     assert all(table == sorted(table) for tables in schedule for table in tables)
 
 
+def _with_hosts_on_default_work(people, size, rounds):
+    """What `assign` seats with hosts on the default 0.4 s of work, the clock kept out of
+    it (a deadline far away), so the pairs do not depend on the machine."""
+    deadline = time.perf_counter() + 60
+    built = _closed_form(people, size, rounds, True)
+    work = int(0.4 * _WORK_PER_SECOND)
+    g = table_count(people, size)
+    schedule = _with_hosts(
+        people, g, built, rounds, upper_bound(people, size, rounds), 0, deadline, work
+    )
+    assert_valid(schedule, people, size, rounds, hosts=True)
+    return schedule
+
+
 def test_30_people_at_6_tables_of_5_in_7_rounds_reach_the_bound_by_rotation():
     """The tabu search stops at 376–378; a rotating design for the 24 travellers (a
     resolvable 4-GDD of type 3⁸) with hosts that every traveller meets reaches 396."""
-    deadline = time.perf_counter() + 60  # the default work budget ends it, not the clock
-    built = _closed_form(30, 5, 7, True)
-    work = int(0.4 * _WORK_PER_SECOND)
-    schedule = _with_hosts(30, 6, built, 7, upper_bound(30, 5, 7), 0, deadline, work)
-    assert_valid(schedule, 30, 5, 7, hosts=True)
+    schedule = _with_hosts_on_default_work(30, 5, 7)
     assert distinct_pairs(schedule) == upper_bound(30, 5, 7) == 396
 
 
 def test_24_people_at_6_tables_of_4_in_7_rounds_reach_99_percent():
     """A small room without forced repeats: every step prices the moves of all rounds
     (with one drawn round per step the search stops at 231)."""
-    deadline = time.perf_counter() + 60  # the default work budget ends it, not the clock
-    built = _closed_form(24, 4, 7, True)
-    work = int(0.4 * _WORK_PER_SECOND)
-    schedule = _with_hosts(24, 6, built, 7, upper_bound(24, 4, 7), 0, deadline, work)
-    assert_valid(schedule, 24, 4, 7, hosts=True)
+    schedule = _with_hosts_on_default_work(24, 4, 7)
     assert distinct_pairs(schedule) == 232 >= 0.99 * upper_bound(24, 4, 7)
 
 
 def test_32_people_at_4_tables_of_8_in_7_rounds_reach_the_bound_by_descent():
     """The descent over every round finds it; the tabu search alone stops at 487."""
-    deadline = time.perf_counter() + 60
-    built = _closed_form(32, 8, 7, True)
-    work = int(0.4 * _WORK_PER_SECOND)
-    schedule = _with_hosts(32, 4, built, 7, upper_bound(32, 8, 7), 0, deadline, work)
-    assert_valid(schedule, 32, 8, 7, hosts=True)
+    schedule = _with_hosts_on_default_work(32, 8, 7)
     assert distinct_pairs(schedule) == upper_bound(32, 8, 7) == 490
 
 
