@@ -15,6 +15,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from bench.prove_32_6_5 import layouts, planted, run_c, unclean_shapes
 from bench.table_bounds import counting_bound, letter_repeats, trace_crowding
 from conftest import require
 from samenspraak.lib.tables import (
@@ -433,13 +434,19 @@ def test_two_tables_in_three_rounds_are_optimal_below_the_bound(people, size, be
     assert distinct_pairs(assign(people, size, 3)) == best
 
 
+def compiled(tmp_path_factory, name):
+    """bench/NAME.c compiled with gcc into a temporary folder (skips without gcc)."""
+    require(shutil.which("gcc") is not None, f"gcc is needed to compile bench/{name}.c")
+    program = tmp_path_factory.mktemp(name) / name
+    gcc = shutil.which("gcc")
+    subprocess.run([gcc, "-O2", "-o", program, BENCH / f"{name}.c"], check=True)  # noqa: S603
+    return program
+
+
 @pytest.fixture(scope="module")
 def exact_search(tmp_path_factory):
     """bench/prove_tables.c, compiled: the exhaustive search behind PROVEN_BEST."""
-    require(shutil.which("gcc") is not None, "gcc is needed to compile bench/prove_tables.c")
-    program = tmp_path_factory.mktemp("exact") / "prove_tables"
-    gcc = shutil.which("gcc")
-    subprocess.run([gcc, "-O2", "-o", program, BENCH / "prove_tables.c"], check=True)  # noqa: S603
+    program = compiled(tmp_path_factory, "prove_tables")
 
     def best(people, size, rounds, loss):
         args = [program, *map(str, (people, size, rounds, loss))]
@@ -475,6 +482,29 @@ def test_the_exact_search_agrees_with_trying_everything_in_tiny_rooms(
     # others seat different numbers (3 and 2; 1, 1 and 0; 3, 2 and 2): it goes by words.
     best = best_by_trying_everything(people, size, rounds, True)
     assert exact_search(people, size, rounds, 1000) == (True, best)
+
+
+@pytest.fixture(scope="module")
+def clean_rounds_search(tmp_path_factory):
+    """bench/prove_32_6_5.c, compiled: case A of the proof behind PROVEN_BEST[32, 6, 5]."""
+    return str(compiled(tmp_path_factory, "prove_32_6_5"))
+
+
+def test_the_32_6_5_proof_covers_every_loss_and_its_search_finds_what_exists(
+    clean_rounds_search,
+):
+    # Every way to lose at most 3 of the 350 pairs falls in case A, B1 or B2
+    # (unclean_shapes raises otherwise), and every case starts from one of 8 layouts.
+    assert unclean_shapes() == {"A": 385, "B1": 5, "B2": 10}
+    all_layouts = layouts()
+    assert len(all_layouts) == 8
+    # The library's own schedule has three rounds that share no pair. Given the third, the
+    # search finds a schedule with the library's loss and proves there is none with less.
+    cells, round_two, loss = planted(all_layouts)
+    assert loss == 350 - distinct_pairs(assign(32, 6, 5)) == 5
+    assert run_c(clean_rounds_search, cells, loss, round_two).endswith(f"least loss: {loss}")
+    fewer = run_c(clean_rounds_search, cells, loss - 1, round_two)
+    assert fewer.endswith(f"least loss: none within {loss - 1}")
 
 
 @pytest.mark.parametrize(
