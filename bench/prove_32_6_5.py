@@ -64,7 +64,7 @@ def unclean_shapes() -> dict[str, int]:
     Σ (|S| − 1) ≤ LOSS. Returns how many fall in each case; raises if one fits none."""
     sets = [s for k in range(2, ROUNDS + 1) for s in itertools.combinations(range(ROUNDS), k)]
     cases = {"A": 0, "B1": 0, "B2": 0}
-    for count in range(1, LOSS + 1):
+    for count in range(LOSS + 1):  # no repeat at all is case A too
         for chosen in itertools.combinations_with_replacement(sets, count):
             if sum(len(s) - 1 for s in chosen) > LOSS:
                 continue
