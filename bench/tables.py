@@ -184,15 +184,21 @@ def prove(people: int, size: int, rounds: int, seconds: float = 240) -> None:
     )
 
 
-def exact(people: int, size: int, rounds: int, loss: int) -> None:
-    """Compile bench/prove_tables.c and run it on one room (its output says what it proves)."""
-    source = Path(__file__).resolve().parent / "prove_tables.c"
+def compile_c(name: str, folder: str | Path) -> Path:
+    """bench/NAME.c compiled with gcc into folder (exits with a message without gcc)."""
     gcc = shutil.which("gcc")
     if gcc is None:
-        sys.exit("--exact needs gcc to compile bench/prove_tables.c")
+        sys.exit(f"this needs gcc to compile bench/{name}.c")
+    program = Path(folder) / name
+    source = Path(__file__).resolve().parent / f"{name}.c"
+    subprocess.run([gcc, "-O2", "-o", program, source], check=True)  # noqa: S603 (our own source)
+    return program
+
+
+def exact(people: int, size: int, rounds: int, loss: int) -> None:
+    """Compile bench/prove_tables.c and run it on one room (its output says what it proves)."""
     with tempfile.TemporaryDirectory() as folder:
-        program = Path(folder) / "prove_tables"
-        subprocess.run([gcc, "-O2", "-o", program, source], check=True)  # noqa: S603 (our own source)
+        program = compile_c("prove_tables", folder)
         subprocess.run([program, *map(str, (people, size, rounds, loss))], check=True)  # noqa: S603
 
 

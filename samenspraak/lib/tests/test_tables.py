@@ -9,7 +9,6 @@ import shutil
 import subprocess
 import time
 from itertools import combinations, product
-from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -17,6 +16,7 @@ from django.core.management.base import CommandError
 
 from bench.prove_32_6_5 import layouts, planted, run_c, unclean_shapes
 from bench.table_bounds import counting_bound, letter_repeats, trace_crowding
+from bench.tables import compile_c
 from conftest import require
 from samenspraak.lib.tables import (
     _DIFFERENCES_10,
@@ -35,8 +35,6 @@ from samenspraak.lib.tables import (
     table_count,
     upper_bound,
 )
-
-BENCH = Path(__file__).resolve().parents[3] / "bench"
 
 ROOMS = [
     # people, size, rounds, hosts
@@ -437,10 +435,7 @@ def test_two_tables_in_three_rounds_are_optimal_below_the_bound(people, size, be
 def compiled(tmp_path_factory, name):
     """bench/NAME.c compiled with gcc into a temporary folder (skips without gcc)."""
     require(shutil.which("gcc") is not None, f"gcc is needed to compile bench/{name}.c")
-    program = tmp_path_factory.mktemp(name) / name
-    gcc = shutil.which("gcc")
-    subprocess.run([gcc, "-O2", "-o", program, BENCH / f"{name}.c"], check=True)  # noqa: S603
-    return program
+    return compile_c(name, tmp_path_factory.mktemp(name))
 
 
 @pytest.fixture(scope="module")
