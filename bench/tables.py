@@ -191,7 +191,7 @@ def compile_c(name: str, folder: str | Path) -> Path:
         sys.exit(f"this needs gcc to compile bench/{name}.c")
     program = Path(folder) / name
     source = Path(__file__).resolve().parent / f"{name}.c"
-    subprocess.run([gcc, "-O2", "-o", program, source], check=True)  # noqa: S603 (our own source)
+    subprocess.run([gcc, "-O2", "-o", program, source, "-lm"], check=True)  # noqa: S603 (ours)
     return program
 
 

@@ -27,6 +27,9 @@ How a schedule is made, cheapest first:
    rounds are regrouped for the hosts alone. If that misses, the travellers may still
    meet without a repeat in a design where one base round rotates (`_rotating`, the
    24 travellers of 30 people at 6 tables of 5 in 7 rounds), before the joint search.
+3. **Stored** (`_stored`): a design found offline where neither does well enough (40
+   people at 5 tables of 8 in 7 rounds: 764 of 770 pairs, against 751 from the search).
+   It stands in for the closed form, so with more rounds the search builds on top.
 
 Table sizes: g = ⌈people / size⌉ tables with ⌊people/g⌋ or ⌈people/g⌉ seats. A table never
 has more than `size` seats, so when the count does not divide some tables have one seat
@@ -89,6 +92,9 @@ def assign(
         return [[list(range(people))] for _ in range(rounds)]
 
     built = _closed_form(people, size, rounds, hosts)
+    stored = _stored(people, size, rounds, hosts)
+    if len(stored) > len(built):
+        built = stored
     if len(built) < rounds:
         target = upper_bound(people, size, rounds, hosts)
         work = int(time_budget * _WORK_PER_SECOND)
@@ -366,6 +372,42 @@ _DIFFERENCES_10 = (
     (0, 5, 1, 4, 9, 2, 8, 3),
     (0, 6, 3, 9, 2, 8, 5, 1),
 )
+
+
+# 40 people at 5 tables of 8 for 7 rounds, with hosts: the 35 travellers (base-36 digits
+# 0…y are persons 5…39) sit in 5 groups of 7 per round, group t with host t. 764 of the
+# bound's 770 pairs (99.2 %): five traveller pairs never meet and one traveller misses
+# one host. Found offline the way bench/improve_tables.py works: from 759 (simulated
+# annealing), a SAT solver re-seated two rounds at a time, the others kept, to 763, and
+# the script itself went on from there to 764; the search below reaches 751 here. With
+# 7 travellers at each of 5 tables, every two rounds make some pairs meet twice; here
+# twelve pairs sit together in all seven rounds, spending those forced repeats where
+# they cost least.
+_TRAVELLERS_40_8_7 = (
+    "569afij ghkrsuv 24lnopy 17bcemx 038dqtw",
+    "8bcosvw 029jmty 157dghi 346nqrx aefklpu",
+    "0147ntu 35eikoq 8afmrwx 9djlpsv 26bcghy",
+    "2dkmoux 1678lpw 49eghjn 05bcirt 3afqsvy",
+    "6deoruy 89ghjwx 0bcklpt 1237afq 45imnsv",
+    "3ghlmpq 4abcdfn 06estvx 258iuwy 179jkor",
+    "127dsvy 468eknw 39bcjqu 0afghot 5ilmprx",
+)
+
+
+def _stored(people: int, size: int, rounds: int, hosts: bool) -> Schedule:
+    """A design found offline for a room the closed form and the search do poorly in:
+    its rounds (none if there is none, or it has more rounds than asked for).
+
+    Only for exactly the room it was found for, as a start: with more rounds the search
+    builds the rest on top; with fewer, other rounds do better (the best 6 of these 7
+    rounds reach 698 pairs where the search finds 714)."""
+    if not (hosts and people == 40 and size == 8 and rounds >= len(_TRAVELLERS_40_8_7)):
+        return []
+    g = table_count(people, size)
+    return [
+        [[t] + [g + int(c, 36) for c in group] for t, group in enumerate(line.split())]
+        for line in _TRAVELLERS_40_8_7
+    ]
 
 
 def _closed_form(people: int, size: int, rounds: int, hosts: bool) -> Schedule:
