@@ -37,17 +37,17 @@ TRY_SECONDS = 30
 ASIDE_CHANGES = 12
 
 
-def anneal(travellers: int, g: int, rounds: int, seconds: float, seed: int) -> list:
-    """The annealer's best schedule, as rounds of tables with the host first."""
-    with tempfile.TemporaryDirectory() as folder:
-        program = compile_c("anneal_tables", folder)
-        args = [program, *map(str, (travellers, g, rounds, seconds, seed))]
-        lines = subprocess.run(args, check=True, capture_output=True, text=True).stdout  # noqa: S603
+def anneal(program: Path, travellers: int, g: int, rounds: int, seconds: float, seed: int):
+    """The score the annealer (bench/anneal_tables.c, compiled) reports and its best
+    schedule, as rounds of tables with the host first."""
+    args = [program, *map(str, (travellers, g, rounds, seconds, seed))]
+    lines = subprocess.run(args, check=True, capture_output=True, text=True).stdout  # noqa: S603
+    score, *rows = lines.splitlines()
     schedule = []
-    for line in lines.splitlines()[1:]:
+    for line in rows:
         groups = [part.split() for part in line.split("|")]
         schedule.append([[t] + [g + int(p) for p in group] for t, group in enumerate(groups)])
-    return schedule
+    return int(score), schedule
 
 
 def reseat(schedule: list, g: int, free: list[int], most_lost: int, changes: int) -> list | None:
@@ -111,11 +111,10 @@ def improve(people: int, size: int, rounds: int, minutes: float, seed: int) -> l
     g = table_count(people, size)
     most = (people - g) * (people - g - 1) // 2 + (people - g) * g  # hosts never meet
     deadline = time.monotonic() + 60 * minutes
-    start = max(
-        assign(people, size, rounds),
-        anneal(people - g, g, rounds, 20 * minutes, seed),
-        key=distinct_pairs,
-    )
+    with tempfile.TemporaryDirectory() as folder:
+        program = compile_c("anneal_tables", folder)
+        _, annealed = anneal(program, people - g, g, rounds, 20 * minutes, seed)
+    start = max(assign(people, size, rounds), annealed, key=distinct_pairs)
     schedule, pairs, rng, step = start, distinct_pairs(start), random.Random(seed), 0
     print(f"start: {pairs} of {upper_bound(people, size, rounds)}", flush=True)
     while time.monotonic() < deadline and pairs < upper_bound(people, size, rounds):

@@ -14,6 +14,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from bench.improve_tables import anneal
 from bench.prove_32_6_5 import layouts, planted, run_c, unclean_shapes
 from bench.table_bounds import counting_bound, letter_repeats, trace_crowding
 from bench.tables import compile_c
@@ -454,6 +455,19 @@ def compiled(tmp_path_factory, name):
     """bench/NAME.c compiled with gcc into a temporary folder (skips without gcc)."""
     require(shutil.which("gcc") is not None, f"gcc is needed to compile bench/{name}.c")
     return compile_c(name, tmp_path_factory.mktemp(name))
+
+
+def test_the_annealer_seats_a_valid_room_and_counts_pairs_as_the_library_does(tmp_path_factory):
+    """bench/anneal_tables.c, which bench/improve_tables.py starts from: 20 people at 5
+    tables of 4 (15 travellers), where a second of annealing comes near the bound of 180,
+    and 32 people at 6 tables, where the larger tables may change from round to round."""
+    program = compiled(tmp_path_factory, "anneal_tables")
+    score, schedule = anneal(program, 15, 5, 7, 1, 0)
+    assert_valid(schedule, 20, 4, 7, hosts=True)
+    assert score == distinct_pairs(schedule) >= 170
+    score, schedule = anneal(program, 26, 6, 7, 1, 0)
+    assert_valid(schedule, 32, 6, 7, hosts=True)
+    assert score == distinct_pairs(schedule)
 
 
 @pytest.fixture(scope="module")
