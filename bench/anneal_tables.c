@@ -1,14 +1,16 @@
 /* Simulated annealing for one World Café room with hosts (used by bench/improve_tables.py).
  *
- * usage: anneal_tables TRAVELLERS TABLES ROUNDS SECONDS SEED
+ * usage: anneal_tables TRAVELLERS TABLES ROUNDS SECONDS SEED [STEPS]
  *
  * Host t stays at table t; the travellers 0..TRAVELLERS-1 sit q or q+1 to a table in every
  * round. The score is what the library counts: distinct traveller pairs plus distinct
  * (traveller, host) pairs. Moves, within one round: swap two travellers at different
  * tables, or move one traveller to a table with a seat fewer (sizes stay q or q+1, so the
  * larger tables may change from round to round). Restarts from random rounds every
- * STEPS moves, the temperature falling linearly from 1.5 to 0.02. Prints the best score
- * and then its schedule, a round per line, tables separated by " | ".
+ * STEPS moves (default 20 million), the temperature falling linearly from 1.5 to 0.02,
+ * until SECONDS of processor time are spent; the first restart always runs to the end,
+ * so with SECONDS 0 the result depends on the arguments only. Prints the best score and
+ * then its schedule, a round per line, tables separated by " | ".
  */
 #include <math.h>
 #include <stdio.h>
@@ -19,7 +21,6 @@
 #define MAXN 128
 #define MAXG 32
 #define MAXR 16
-#define STEPS 20000000LL
 
 static int n, g, rounds, lo, hi;
 static int table_of[MAXR][MAXN], seats[MAXR][MAXG][MAXN], filled[MAXR][MAXG], slot[MAXR][MAXN];
@@ -79,24 +80,25 @@ static void restart(void) {
 }
 
 int main(int argc, char **argv) {
-    if (argc != 6) {
-        fprintf(stderr, "usage: %s TRAVELLERS TABLES ROUNDS SECONDS SEED\n", argv[0]);
+    if (argc != 6 && argc != 7) {
+        fprintf(stderr, "usage: %s TRAVELLERS TABLES ROUNDS SECONDS SEED [STEPS]\n", argv[0]);
         return 2;
     }
     n = atoi(argv[1]), g = atoi(argv[2]), rounds = atoi(argv[3]);
     double seconds = atof(argv[4]);
     state = strtoull(argv[5], 0, 10) * 2654435761ULL + 1;
+    long long steps = argc == 7 ? atoll(argv[6]) : 20000000LL;
     if (n < 2 || n > MAXN || g < 2 || g > MAXG || rounds < 1 || rounds > MAXR) {
         fprintf(stderr, "room out of range\n");
         return 2;
     }
     lo = n / g, hi = (n + g - 1) / g;
     clock_t stop = clock() + (clock_t)(seconds * CLOCKS_PER_SEC);
-    while (clock() < stop) {
+    for (int first = 1; first || clock() < stop; first = 0) {
         restart();
-        for (long long step = 0; step < STEPS; step++) {
-            if ((step & 0xfffff) == 0 && clock() >= stop) break;
-            double temperature = 1.5 * (1.0 - (double)step / STEPS) + 0.02;
+        for (long long step = 0; step < steps; step++) {
+            if (!first && (step & 0xfffff) == 0 && clock() >= stop) break;
+            double temperature = 1.5 * (1.0 - (double)step / steps) + 0.02;
             int r = next() % rounds, a = next() % n, b = next() % n;
             int from = table_of[r][a], to = table_of[r][b];
             if (from == to) continue;

@@ -37,10 +37,10 @@ TRY_SECONDS = 30
 ASIDE_CHANGES = 12
 
 
-def anneal(program: Path, travellers: int, g: int, rounds: int, seconds: float, seed: int):
+def anneal(program: Path, travellers: int, g: int, rounds: int, seconds: float, seed: int, *steps):
     """The score the annealer (bench/anneal_tables.c, compiled) reports and its best
-    schedule, as rounds of tables with the host first."""
-    args = [program, *map(str, (travellers, g, rounds, seconds, seed))]
+    schedule, as rounds of tables with the host first (`steps`: its optional STEPS)."""
+    args = [program, *map(str, (travellers, g, rounds, seconds, seed, *steps))]
     lines = subprocess.run(args, check=True, capture_output=True, text=True).stdout  # noqa: S603
     score, *rows = lines.splitlines()
     schedule = []
@@ -108,6 +108,7 @@ def reseat(schedule: list, g: int, free: list[int], most_lost: int, changes: int
 
 
 def improve(people: int, size: int, rounds: int, minutes: float, seed: int) -> list:
+    """The best schedule found in `minutes`: annealed, then re-seated round pair by pair."""
     g = table_count(people, size)
     most = (people - g) * (people - g - 1) // 2 + (people - g) * g  # hosts never meet
     deadline = time.monotonic() + 60 * minutes

@@ -395,12 +395,12 @@ _TRAVELLERS_40_8_7 = (
 
 
 def _stored(people: int, size: int, rounds: int, hosts: bool) -> Schedule:
-    """A design found offline for a room the closed form and the search do poorly in:
-    its rounds (none if there is none, or it has more rounds than asked for).
+    """The rounds of a design found offline for this room, or none.
 
-    Only for exactly the room it was found for, as a start: with more rounds the search
-    builds the rest on top; with fewer, other rounds do better (the best 6 of these 7
-    rounds reach 698 pairs where the search finds 714)."""
+    A design serves only the room it was found for (people, size, hosts) with at least
+    its number of rounds: with more, the search builds the rest on top of it; with fewer,
+    the search does better than any of its rounds (the best 6 of these 7 rounds reach
+    698 pairs where the search finds 714)."""
     if not (hosts and people == 40 and size == 8 and rounds >= len(_TRAVELLERS_40_8_7)):
         return []
     g = table_count(people, size)
