@@ -88,8 +88,8 @@ int main(int argc, char **argv) {
     double seconds = atof(argv[4]);
     state = strtoull(argv[5], 0, 10) * 2654435761ULL + 1;
     long long steps = argc == 7 ? atoll(argv[6]) : 20000000LL;
-    if (n < 2 || n > MAXN || g < 2 || g > MAXG || rounds < 1 || rounds > MAXR) {
-        fprintf(stderr, "room out of range\n");
+    if (n < 2 || n > MAXN || g < 2 || g > MAXG || rounds < 1 || rounds > MAXR || steps < 1) {
+        fprintf(stderr, "room or steps out of range\n");
         return 2;
     }
     lo = n / g, hi = (n + g - 1) / g;
