@@ -29,7 +29,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.tables import compile_c  # noqa: E402
+from bench.tables import compile_c, require_python_sat  # noqa: E402
 from samenspraak.lib.tables import assign, distinct_pairs, table_count, upper_bound  # noqa: E402
 
 DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
@@ -117,26 +117,23 @@ def improve(people: int, size: int, rounds: int, minutes: float, seed: int) -> l
         _, annealed = anneal(program, people - g, g, rounds, 20 * minutes, seed)
     start = max(assign(people, size, rounds), annealed, key=distinct_pairs)
     schedule, pairs, rng, step = start, distinct_pairs(start), random.Random(seed), 0
-    print(f"start: {pairs} of {upper_bound(people, size, rounds)}", flush=True)
-    while time.monotonic() < deadline and pairs < upper_bound(people, size, rounds):
+    bound = upper_bound(people, size, rounds)
+    print(f"start: {pairs} of {bound}", flush=True)
+    while time.monotonic() < deadline and pairs < bound:
         step += 1
         aside = step % 2 == 0
         free = sorted(rng.sample(range(rounds), 2))
         lost = most - pairs
         found = reseat(schedule, g, free, lost if aside else lost - 1, ASIDE_CHANGES * aside)
         if found:
-            schedule = found
-            if distinct_pairs(found) > pairs:
-                pairs = distinct_pairs(found)
+            schedule, before, pairs = found, pairs, distinct_pairs(found)
+            if pairs > before:
                 print(f"rounds {free}: {pairs}", flush=True)
     return schedule
 
 
 def main() -> None:
-    try:
-        import pysat  # noqa: F401
-    except ImportError:
-        sys.exit("this needs python-sat: pip install python-sat")
+    require_python_sat("this")
     people, size, rounds = map(int, sys.argv[1:4])
     minutes = float(sys.argv[4]) if len(sys.argv) > 4 else 20
     seed = int(sys.argv[5]) if len(sys.argv) > 5 else 0

@@ -48,7 +48,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.tables import compile_c  # noqa: E402
+from bench.tables import compile_c, require_python_sat  # noqa: E402
 from samenspraak.lib.tables import assign, distinct_pairs, upper_bound  # noqa: E402
 
 TRAVELLERS, ROUNDS, TABLES = 26, 5, 6
@@ -318,10 +318,7 @@ def planted(all_layouts):
 
 
 def main() -> None:
-    try:
-        import pysat  # noqa: F401
-    except ImportError:
-        sys.exit("this proof needs python-sat: pip install python-sat")
+    require_python_sat("this proof")
 
     print(f"ways to lose at most {LOSS}, by case: {unclean_shapes()}")
     all_layouts = layouts()

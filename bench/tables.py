@@ -195,6 +195,14 @@ def compile_c(name: str, folder: str | Path) -> Path:
     return program
 
 
+def require_python_sat(what: str) -> None:
+    """Exit with a message unless python-sat (not a project dependency) is installed."""
+    try:
+        import pysat  # noqa: F401
+    except ImportError:
+        sys.exit(f"{what} needs python-sat: pip install python-sat")
+
+
 def exact(people: int, size: int, rounds: int, loss: int) -> None:
     """Compile bench/prove_tables.c and run it on one room (its output says what it proves)."""
     with tempfile.TemporaryDirectory() as folder:

@@ -393,6 +393,9 @@ _TRAVELLERS_40_8_7 = (
     "127dsvy 468eknw 39bcjqu 0afghot 5ilmprx",
 )
 
+# The designs `_stored` knows, by (people, size), for rooms with hosts.
+_STORED_WITH_HOSTS = {(40, 8): _TRAVELLERS_40_8_7}
+
 
 def _stored(people: int, size: int, rounds: int, hosts: bool) -> Schedule:
     """The rounds of a design found offline for this room, or none.
@@ -401,12 +404,13 @@ def _stored(people: int, size: int, rounds: int, hosts: bool) -> Schedule:
     its number of rounds: with more, the search builds the rest on top of it; with fewer,
     the search does better than any of its rounds (the best 6 of these 7 rounds reach
     698 pairs where the search finds 714)."""
-    if not (hosts and people == 40 and size == 8 and rounds >= len(_TRAVELLERS_40_8_7)):
+    design = _STORED_WITH_HOSTS.get((people, size), ()) if hosts else ()
+    if rounds < len(design):
         return []
     g = table_count(people, size)
     return [
         [[t] + [g + int(c, 36) for c in group] for t, group in enumerate(line.split())]
-        for line in _TRAVELLERS_40_8_7
+        for line in design
     ]
 
 
