@@ -6,9 +6,11 @@ needs gcc and `pip install python-sat`, which the project does not depend on. It
 library's own search reaches 751 there in its 0.4 s): a first version took an annealed
 759 to 763, and this script, started from that, took it to 764 in 5 minutes.
 
-1. Anneal (bench/anneal_tables.c) for a third of the time: swaps and moves within a
-   round, scored exactly as the library counts, from random starts.
-2. Then, from the best of the library's schedule and the annealed one, re-seat two
+1. Anneal (bench/anneal_tables.c) for a sixth of the time, then tabu search
+   (bench/tabu_tables.c) for a sixth: swaps and moves within a round, scored exactly as
+   the library counts, from random starts. The tabu search is what found
+   `_TRAVELLERS_32_6_7` (456 of 464; annealing stops at 447 there).
+2. Then, from the best of the library's schedule and those two, re-seat two
    rounds at a time with a SAT solver, the other rounds and the two rounds' table sizes
    kept: first asking for one pair more ("down"), then, every other try, for as many
    pairs but at least 12 seats changed ("aside"), so it can walk along a plateau. Each
@@ -37,10 +39,13 @@ TRY_SECONDS = 30
 ASIDE_CHANGES = 12
 
 
-def anneal(program: Path, travellers: int, g: int, rounds: int, seconds: float, seed: int, *steps):
-    """The score the annealer (bench/anneal_tables.c, compiled) reports and its best
-    schedule, as rounds of tables with the host first (`steps`: its optional STEPS)."""
-    args = [program, *map(str, (travellers, g, rounds, seconds, seed, *steps))]
+def search_room(
+    program: Path, travellers: int, g: int, rounds: int, seconds: float, seed: int, *extra
+):
+    """The score a room search reports and its best schedule, as rounds of tables with
+    the host first: `program` is bench/anneal_tables.c or bench/tabu_tables.c, compiled
+    (`extra`: its optional last argument, STEPS or STALL)."""
+    args = [program, *map(str, (travellers, g, rounds, seconds, seed, *extra))]
     lines = subprocess.run(args, check=True, capture_output=True, text=True).stdout  # noqa: S603
     score, *rows = lines.splitlines()
     schedule = []
@@ -108,14 +113,17 @@ def reseat(schedule: list, g: int, free: list[int], most_lost: int, changes: int
 
 
 def improve(people: int, size: int, rounds: int, minutes: float, seed: int) -> list:
-    """The best schedule found in `minutes`: annealed, then re-seated round pair by pair."""
+    """The best schedule found in `minutes`: annealed and tabu-searched, then re-seated
+    round pair by pair."""
     g = table_count(people, size)
     most = (people - g) * (people - g - 1) // 2 + (people - g) * g  # hosts never meet
     deadline = time.monotonic() + 60 * minutes
     with tempfile.TemporaryDirectory() as folder:
-        program = compile_c("anneal_tables", folder)
-        _, annealed = anneal(program, people - g, g, rounds, 20 * minutes, seed)
-    start = max(assign(people, size, rounds), annealed, key=distinct_pairs)
+        starts = [assign(people, size, rounds)]
+        for name in ("anneal_tables", "tabu_tables"):
+            program = compile_c(name, folder)
+            starts.append(search_room(program, people - g, g, rounds, 10 * minutes, seed)[1])
+    start = max(starts, key=distinct_pairs)
     schedule, pairs, rng, step = start, distinct_pairs(start), random.Random(seed), 0
     bound = upper_bound(people, size, rounds)
     print(f"start: {pairs} of {bound}", flush=True)
