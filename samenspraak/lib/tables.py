@@ -398,8 +398,8 @@ _TRAVELLERS_40_8_7 = (
 
 # 32 people at 6 tables (two of 6, four of 5) for 5 rounds, with hosts: the 26 travellers
 # (digits 0…p are persons 6…31), in the same form. 346 of the bound's 350 pairs, the most
-# any schedule has (bench/prove_32_6_5.py); the search below reaches 345 here, and 346
-# only with some 200 times its time, which is how this design was found.
+# any schedule has (bench/prove_32_6_5.py); the search below reaches 345 here in 0.4 s,
+# and 346 with 100 s, which is how this design was found.
 _TRAVELLERS_32_6_5 = (
     "89cmn 34de 05hko afip 6gjl 127b",
     "behl 029f 16cp 45gn 378ik adjmo",
@@ -409,7 +409,7 @@ _TRAVELLERS_32_6_5 = (
 )
 
 # The same room for 7 rounds: 456 of the bound's 464 pairs (98.3 %), found by
-# bench/tabu_tables.c in seconds; the search below reaches 443. Travellers 2 and 3 sit at
+# bench/tabu_tables.c in seconds; the search below reaches 443. Travellers 4 and 6 sit at
 # a table of 6 in every round and meet four others twice each; the other 24, four to a
 # table, never meet twice, and every traveller meets every host.
 _TRAVELLERS_32_6_7 = (
@@ -440,13 +440,13 @@ def _stored(people: int, size: int, rounds: int, hosts: bool) -> Schedule:
     where the search finds 714, and a sixth round on top of the 5 of 32 people at tables
     of 6 gave 370–403 where the search alone gave 397–407 (seeds 0–2)."""
     designs = _STORED_WITH_HOSTS.get((people, size), ()) if hosts else ()
-    fitting = [d for d in designs if len(d) == rounds or d is designs[-1] and len(d) < rounds]
-    if not fitting:
-        return []
+    by_rounds = {len(design): design for design in designs}
+    if designs and rounds > len(designs[-1]):
+        by_rounds[rounds] = designs[-1]
     g = table_count(people, size)
     return [
         [[t] + [g + int(c, 36) for c in group] for t, group in enumerate(line.split())]
-        for line in fitting[0]
+        for line in by_rounds.get(rounds, ())
     ]
 
 

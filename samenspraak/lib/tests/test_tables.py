@@ -297,8 +297,9 @@ def test_32_people_at_tables_of_6_get_stored_designs_for_5_and_7_rounds():
 
 def test_a_stored_design_is_a_start_for_more_rounds_and_not_used_for_fewer():
     """With an eighth round the search builds on the seven stored ones (754 without at
-    40/8, 459 without at 32/6); with six rounds the search does better than any six of
-    the seven (714 against 698) and no worse than on top of the five of 32/6."""
+    40/8, 459 without at 32/6). With six rounds the search runs alone: at 40/8 it does
+    better than any six of the seven (714 against 698), at 32/6 as well as on top of the
+    five."""
     for people, size, seven in [(40, 8, 764), (32, 6, 456)]:
         eight = assign(people, size, 8)
         assert_valid(eight, people, size, 8, hosts=True)
