@@ -271,6 +271,30 @@ def test_the_steps_before_the_joint_search_leave_it_most_of_the_time(monkeypatch
         assert until <= called + 0.25 * (deadline - called) + 1
 
 
+def test_without_hosts_rotating_designs_leave_the_joint_search_most_of_the_time(monkeypatch):
+    """Without hosts `assign` tries rotating designs first, for at most a quarter of the
+    time left, as with hosts above (32 people at tables of 6 for 6 rounds). The budget of
+    work is made small so that it, not the 100 s on the clock, ends the search."""
+    from samenspraak.lib import tables
+
+    given = []
+    real = tables._rotating
+
+    def watched(people, g, rounds, until, work, attempt=0):
+        given.append((time.perf_counter(), until))
+        return real(people, g, rounds, until, work, attempt)
+
+    monkeypatch.setattr(tables, "_rotating", watched)
+    monkeypatch.setattr(tables, "_WORK_PER_SECOND", 200)
+    started = time.perf_counter()
+    schedule = assign(32, 6, 6, hosts=False, time_budget=100)
+    assert_valid(schedule, 32, 6, 6, hosts=False)
+    assert len(given) == 1
+    called, until = given[0]
+    deadline = started + 100
+    assert until <= called + 0.25 * (deadline - called) + 1
+
+
 def test_32_people_at_4_tables_of_8_in_7_rounds_reach_the_bound_by_descent():
     """The descent over every round finds it; the tabu search alone stops at 487."""
     schedule = _with_hosts_on_default_work(32, 8, 7)
