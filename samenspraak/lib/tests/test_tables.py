@@ -243,11 +243,10 @@ def test_24_people_at_6_tables_of_4_in_7_rounds_reach_99_percent():
     assert distinct_pairs(schedule) == 232 >= 0.99 * upper_bound(24, 4, 7)
 
 
-def test_the_steps_before_the_joint_search_leave_it_most_of_the_time(monkeypatch):
-    """Seating travellers apart and rotating designs may each take a quarter of the time
-    left, so that when their steps cost more time than counted, or the machine is busy,
-    the joint search still runs (32 people at tables of 6 for 6 rounds, unguarded: the
-    joint search started after 0.37 s of 0.4 s). Watched through the deadlines they get."""
+def _watch_deadlines(monkeypatch, **positions):
+    """Wrap the steps of `tables` named in `positions` (name=index of their deadline
+    argument) and return, per step called, (when it was called, the deadline it got)
+    for each call."""
     from samenspraak.lib import tables
 
     given = {}
@@ -256,19 +255,29 @@ def test_the_steps_before_the_joint_search_leave_it_most_of_the_time(monkeypatch
         real = getattr(tables, name)
 
         def watched(*args):
-            given[name] = (time.perf_counter(), args[position])
+            given.setdefault(name, []).append((time.perf_counter(), args[position]))
             return real(*args)
 
         monkeypatch.setattr(tables, name, watched)
 
-    watch("_travellers_then_hosts", 5)
-    watch("_rotated_with_hosts", 4)
+    for name, position in positions.items():
+        watch(name, position)
+    return given
+
+
+def test_the_steps_before_the_joint_search_leave_it_most_of_the_time(monkeypatch):
+    """Seating travellers apart and rotating designs may each take a quarter of the time
+    left, so that when their steps cost more time than counted, or the machine is busy,
+    the joint search still runs (32 people at tables of 6 for 6 rounds, unguarded: the
+    joint search started after 0.37 s of 0.4 s). Watched through the deadlines they get."""
+    given = _watch_deadlines(monkeypatch, _travellers_then_hosts=5, _rotated_with_hosts=4)
     deadline = time.perf_counter() + 100
     built = _closed_form(32, 6, 6, True)
     _with_hosts(32, 6, built, 6, upper_bound(32, 6, 6), 0, deadline, 20_000)
     assert set(given) == {"_travellers_then_hosts", "_rotated_with_hosts"}
-    for called, until in given.values():
-        assert until <= called + 0.25 * (deadline - called) + 1
+    for calls in given.values():
+        for called, until in calls:
+            assert until <= called + 0.25 * (deadline - called) + 1
 
 
 def test_without_hosts_rotating_designs_leave_the_joint_search_most_of_the_time(monkeypatch):
@@ -277,20 +286,13 @@ def test_without_hosts_rotating_designs_leave_the_joint_search_most_of_the_time(
     work is made small so that it, not the 100 s on the clock, ends the search."""
     from samenspraak.lib import tables
 
-    given = []
-    real = tables._rotating
-
-    def watched(people, g, rounds, until, work, attempt=0):
-        given.append((time.perf_counter(), until))
-        return real(people, g, rounds, until, work, attempt)
-
-    monkeypatch.setattr(tables, "_rotating", watched)
+    given = _watch_deadlines(monkeypatch, _rotating=3)
     monkeypatch.setattr(tables, "_WORK_PER_SECOND", 200)
     started = time.perf_counter()
     schedule = assign(32, 6, 6, hosts=False, time_budget=100)
     assert_valid(schedule, 32, 6, 6, hosts=False)
-    assert len(given) == 1
-    called, until = given[0]
+    assert len(given["_rotating"]) == 1
+    called, until = given["_rotating"][0]
     deadline = started + 100
     assert until <= called + 0.25 * (deadline - called) + 1
 
