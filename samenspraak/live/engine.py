@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from samenspraak.core.audit import record
 from samenspraak.followup.models import Agreement
 from samenspraak.live import kinds
-from samenspraak.live.access import runs_room
+from samenspraak.live.access import may_stay, runs_room
 from samenspraak.live.kinds import NOTE_KINDS, Refused, group_members, leads
 from samenspraak.live.models import ClientAction, Contribution, Participant, Room, RoomStatus
 from samenspraak.planning.models import Session, SessionStatus
@@ -493,16 +493,32 @@ def console_opened(*, room_id: int, participant: Participant) -> Outcome | None:
         return _now_leads(room, participant)
 
 
-def facilitator_changed(*, room_id: int) -> Outcome | None:
+def facilitator_changed(*, room_id: int, previous_id: int | None = None) -> Outcome | None:
     """The room's session has a new facilitator (planning's `session_update`). If they had
     taken a seat in the room as a participant, that seat now leads, as in `console_opened`.
-    None when there is no such seat, it already led from the console, or the room ended."""
+    The previous facilitator's seat (`previous_id`'s) leads no more unless they still run
+    the room and opened its console (a planner may); it takes part from now on, as in
+    `_stops_leading`. None when no seat changed or the room ended."""
     with transaction.atomic():
         room = _locked_with_school(room_id)
-        seat = room.participants.filter(user_id=room.session.facilitator_id).first()
-        if seat is None or seat.on_console or room.status == RoomStatus.ENDED:
+        if room.status == RoomStatus.ENDED:
             return None
-        return _now_leads(room, seat)
+        events = []
+        seat = room.participants.filter(user_id=room.session.facilitator_id).first()
+        if seat is not None and not seat.on_console:
+            events += _now_leads(room, seat).events
+        old = None
+        if previous_id is not None and previous_id != room.session.facilitator_id:
+            old = room.participants.select_related("user").filter(user_id=previous_id).first()
+        if old is not None:
+            if old.on_console and not runs_room(old.user, room.session):
+                old.on_console = False
+                old.save(update_fields=["on_console"])
+            if not leads(room, old):
+                # Seated only if they may still see the session (not taken off it at once).
+                seated = may_stay(old.user_id, room.pk, runs=False)
+                events += _stops_leading(room, old, seated=seated)
+        return Outcome(seq=room.seq, events=events) if events else None
 
 
 def _locked_with_school(room_id: int) -> Room:
@@ -527,6 +543,26 @@ def _now_leads(room: Room, participant: Participant) -> Outcome:
         item["event"]["seq"] = room.seq
     _record_lead(room, participant, left={k: phases for k, phases in changed.items() if phases})
     return Outcome(seq=room.seq, events=events)
+
+
+def _stops_leading(room: Room, participant: Participant, *, seated: bool) -> list[dict]:
+    """The seat leads no more (its holder stopped facilitating): it takes part from now on
+    like someone who just came in, counted in the equal share and, if `seated`, at the
+    World Café tables from the current round on with nobody else moving
+    (`kinds.place_latecomer`). One seq; the events, as `_now_leads` gives them."""
+    placed = []
+    if seated and room.tables:
+        placed = kinds.place_latecomer(room, participant, phases(room))
+    room.seq += 1
+    room.save(update_fields=["seq", "tables"])
+    events = [
+        _all({"kind": "joined", "participant": participant_payload(room, participant)}),
+        *placed,
+        _all({"kind": "talk", "talk": talk_summary(room)}),  # the equal share changed
+    ]
+    for item in events:
+        item["event"]["seq"] = room.seq
+    return events
 
 
 def _record_lead(room: Room, participant: Participant, *, left: dict) -> None:

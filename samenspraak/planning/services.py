@@ -267,20 +267,23 @@ def session_update(
     changed = {user.pk for user in before - after}
     if facilitator_before != session.facilitator_id:
         changed.add(facilitator_before)
-        transaction.on_commit(lambda: _facilitator_changed_live(session.pk))
+        transaction.on_commit(lambda: _facilitator_changed_live(session.pk, facilitator_before))
     transaction.on_commit(lambda: recheck_user_sockets(changed - {None}))
 
 
-def _facilitator_changed_live(session_id: int) -> None:
+def _facilitator_changed_live(session_id: int, previous_id: int | None) -> None:
     """A new facilitator leads an open live room at once: their seat, if any, leaves its
-    orders, pairs and tables, and every screen hears of it. (The live room builds on
-    planning, so it is imported here, when needed.)"""
+    orders, pairs and tables; the previous one's seat takes part from now on, unless they
+    still run the room from its console; every screen hears of it. (The live room builds
+    on planning, so it is imported here, when needed.)"""
     from samenspraak.live import engine
     from samenspraak.live.events import broadcast_room
     from samenspraak.live.models import Room
 
     room_id = Room.objects.filter(session_id=session_id).values_list("pk", flat=True).first()
-    outcome = engine.facilitator_changed(room_id=room_id) if room_id is not None else None
+    outcome = None
+    if room_id is not None:
+        outcome = engine.facilitator_changed(room_id=room_id, previous_id=previous_id)
     if outcome is not None:
         broadcast_room(room_id, outcome.events)
 

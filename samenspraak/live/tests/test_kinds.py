@@ -828,7 +828,8 @@ def test_opening_the_console_takes_a_seat_out_of_the_order_pairs_and_tables(
 
 def test_a_new_facilitator_leaves_the_order_they_were_in(group, facilitator, school, people):
     """Planning hands the session to someone in the room: their seat leads from then on
-    (as on opening the console), one seq, audited; the old facilitator's seat stays."""
+    (as on opening the console), one seq, audited; the old facilitator's seat stays and
+    takes part from the next seq on."""
     room = make_room(group, facilitator, school, [phase("round", order="fixed")])
     r = Room_(room, facilitator, people[:3])
     r.start()
@@ -837,15 +838,110 @@ def test_a_new_facilitator_leaves_the_order_they_were_in(group, facilitator, sch
     Session.objects.filter(pk=room.session_id).update(facilitator=new.user)
     before = Room.objects.get(pk=room.pk)
 
-    outcome = engine.facilitator_changed(room_id=room.pk)
+    outcome = engine.facilitator_changed(room_id=room.pk, previous_id=facilitator.pk)
 
     after = Room.objects.get(pk=room.pk)
-    assert after.seq == before.seq + 1
-    assert [i["event"]["kind"] for i in outcome.events] == ["joined", "speaking", "talk"]
+    assert after.seq == before.seq + 2
+    kinds_sent = [i["event"]["kind"] for i in outcome.events]
+    assert kinds_sent == ["joined", "speaking", "talk", "joined", "talk"]
     assert outcome.events[0]["event"]["participant"]["leads"] is True
+    assert outcome.events[3]["event"]["participant"]["leads"] is False
     assert after.speaking["0"]["order"] == [r.p[0].pk, r.p[2].pk]
     assert AuditEntry.objects.get(action="room.lead").actor == new.user
     assert not kinds.leads(after, Participant.objects.get(pk=r.lead.pk))
+
+
+def replace_facilitator(room, new_user, *, planner):
+    """The session gets `new_user` as facilitator; the old one stays a planner or not."""
+    from samenspraak.schools.models import Membership
+
+    old = room.session.facilitator
+    Membership.objects.filter(user=old).update(is_facilitator=planner)
+    Session.objects.filter(pk=room.session_id).update(facilitator=new_user)
+    return engine.facilitator_changed(room_id=room.pk, previous_id=old.pk)
+
+
+def test_a_replaced_facilitator_takes_part_from_then_on(group, facilitator, school, people):
+    """The old facilitator ran the room from the console and may no longer plan: their
+    seat leads no more. It is seated at the World Café tables from the current round on
+    (nobody else moves), counts in the equal share, and every screen hears of it, in the
+    seq after the one in which the new facilitator's seat starts to lead."""
+    room = make_room(
+        group, facilitator, school, [phase("tables", table_size=2, rounds=3, hosts_stay=True)]
+    )
+    r = Room_(room, facilitator, people[:4])
+    Participant.objects.filter(pk=r.lead.pk).update(on_console=True)
+    r.start()
+    r.do(r.lead, "tables.assign")
+    r.do(r.lead, "tables.next")
+    before = Room.objects.get(pk=room.pk)
+    new = r.p[3]
+
+    outcome = replace_facilitator(room, new.user, planner=False)
+
+    after = Room.objects.get(pk=room.pk)
+    old = Participant.objects.get(pk=r.lead.pk)
+    assert not old.on_console and not kinds.leads(after, old)
+    assert after.seq == before.seq + 2
+    sent = [(i["event"]["kind"], i["event"]["seq"]) for i in outcome.events]
+    assert sent == [
+        ("joined", before.seq + 1),
+        ("tables", before.seq + 1),
+        ("talk", before.seq + 1),
+        ("joined", after.seq),
+        ("tables", after.seq),
+        ("talk", after.seq),
+    ]
+    joined = [outcome.events[i]["event"]["participant"] for i in (0, 3)]
+    assert [(p["id"], p["leads"]) for p in joined] == [(new.pk, True), (old.pk, False)]
+    schedule, was = after.tables["0"]["schedule"], before.tables["0"]["schedule"]
+    assert not any(old.pk in table for table in schedule[0])  # the round that was
+    for round_before, round_after in zip(was[1:], schedule[1:], strict=True):
+        assert sum(old.pk in table for table in round_after) == 1
+        for table_before, table_after in zip(round_before, round_after, strict=True):
+            # nobody else moves; the new facilitator has left every table
+            assert [p for p in table_after if p != old.pk] == [
+                p for p in table_before if p != new.pk
+            ]
+    # The equal share is among the old facilitator and three others.
+    assert outcome.events[-1]["event"]["talk"]["equal_share"] == round(1 / 4, 3)
+    assert r.state(old)["me"]["leads"] is False
+
+
+def test_a_replaced_facilitator_who_still_plans_leads_on_from_the_console(
+    group, facilitator, school, people
+):
+    room = make_room(group, facilitator, school, [phase("round", order="fixed")])
+    r = Room_(room, facilitator, people[:3])
+    Participant.objects.filter(pk=r.lead.pk).update(on_console=True)
+    r.start()
+    before = Room.objects.get(pk=room.pk)
+
+    outcome = replace_facilitator(room, people[0], planner=True)
+
+    after = Room.objects.get(pk=room.pk)
+    assert kinds.leads(after, Participant.objects.get(pk=r.lead.pk))
+    assert after.seq == before.seq + 1  # only the new facilitator's seat changed
+    assert [i["event"]["participant"]["id"] for i in outcome.events[:1]] == [r.p[0].pk]
+
+
+def test_a_facilitator_taken_off_the_session_is_not_seated(group, facilitator, school, people):
+    """Replaced and taken out of the group at once: the seat leads no more (the screens
+    hear it), but is put at no table, as its holder may no longer see the room."""
+    room = make_room(group, facilitator, school, [phase("tables", table_size=2, rounds=2)])
+    r = Room_(room, facilitator, people[:4])
+    r.start()
+    r.do(r.lead, "tables.assign")
+    GroupMember.objects.filter(group=group, user=facilitator).delete()
+    teacherless = make_person(school, "nieuw@delinde.nl", "Nieuwe Leider", is_facilitator=True)
+
+    outcome = replace_facilitator(room, teacherless, planner=False)
+
+    after = Room.objects.get(pk=room.pk)
+    assert [i["event"]["kind"] for i in outcome.events] == ["joined", "talk"]
+    assert outcome.events[0]["event"]["participant"]["leads"] is False
+    schedule = after.tables["0"]["schedule"]
+    assert not any(r.lead.pk in table for tables in schedule for table in tables)
 
 
 def test_a_seat_first_taken_on_the_console_is_audited_unless_it_is_the_facilitators(

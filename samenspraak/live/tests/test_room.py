@@ -439,8 +439,8 @@ def test_a_replaced_facilitator_keeps_the_phone_but_not_the_console(
     room, facilitator, teacher, leader, admin, school
 ):
     """The facilitator, a teacher in the group, is replaced and may no longer plan: the
-    console closes, the phone goes on; an invitee taken off the session is closed out.
-    The new facilitator's seat leads at once, and every screen is told."""
+    console closes, the phone goes on and its seat leads no more; an invitee taken off the
+    session is closed out. The new facilitator's seat leads at once; every screen is told."""
     from samenspraak.planning.services import SESSION_FIELDS, session_update
     from samenspraak.schools import services
     from samenspraak.schools.models import Membership, Role
@@ -457,9 +457,11 @@ def test_a_replaced_facilitator_keeps_the_phone_but_not_the_console(
         console = connect(room, facilitator, view="console")
         phone, invitee = connect(room, facilitator), connect(room, leader)
         successor = connect(room, teacher)
+        seats = []
         for ws in (console, phone, invitee, successor):
             assert (await ws.connect())[0]
-            seat = (await ws.receive_json_from())["me"]["id"]  # the successor's, last
+            seats.append((await ws.receive_json_from())["me"]["id"])
+        own, seat = seats[0], seats[-1]  # the old facilitator's (console and phone), the new
         await sync_to_async(session_update)(
             session=session,
             by=admin,
@@ -473,6 +475,10 @@ def test_a_replaced_facilitator_keeps_the_phone_but_not_the_console(
             phone, lambda m: m.get("kind") == "joined" and m["participant"]["leads"]
         )
         assert leads["participant"]["id"] == seat
+        follows = await until(
+            phone, lambda m: m.get("kind") == "joined" and not m["participant"]["leads"]
+        )
+        assert follows["participant"]["id"] == own
         assert await stays_open(phone)
         for ws in (phone, successor):
             await ws.disconnect()

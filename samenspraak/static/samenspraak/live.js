@@ -394,10 +394,12 @@
         if (event.phase === state.phase_index) state.positions = { ...(state.positions || {}), mine: event.value };
         break;
       case "joined": {
-        // A new seat, or one that now leads the room (its holder opened the console).
+        // A new seat, or one that now leads the room (its holder opened the console or
+        // became the facilitator) or no longer does (its holder stopped facilitating).
         const known = (state.participants || []).find((p) => p.id === event.participant.id);
         if (known) Object.assign(known, event.participant);
         else state.participants.push(event.participant);
+        if (state.me && state.me.id === event.participant.id) Object.assign(state.me, event.participant);
         break;
       }
       case "ended":
