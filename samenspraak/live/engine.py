@@ -493,7 +493,7 @@ def console_opened(*, room_id: int, participant: Participant) -> Outcome | None:
         return _now_leads(room, participant)
 
 
-def facilitator_changed(*, room_id: int, previous_id: int | None = None) -> Outcome | None:
+def facilitator_changed(*, room_id: int, previous_id: int | None) -> Outcome | None:
     """The room's session has a new facilitator (planning's `session_update`). If they had
     taken a seat in the room as a participant, that seat now leads, as in `console_opened`.
     The previous facilitator's seat (`previous_id`'s) leads no more unless they still run
@@ -532,15 +532,7 @@ def _locked_with_school(room_id: int) -> Room:
 def _now_leads(room: Room, participant: Participant) -> Outcome:
     """The seat leads from now on: out of orders, pairs and tables, one seq, audited."""
     moved, changed = kinds.remove_leader(room, participant)
-    room.seq += 1
-    room.save(update_fields=["seq", "speaking", "groups", "tables"])
-    events = [
-        _all({"kind": "joined", "participant": participant_payload(room, participant)}),
-        *moved,
-        _all({"kind": "talk", "talk": talk_summary(room)}),  # the equal share changed
-    ]
-    for item in events:
-        item["event"]["seq"] = room.seq
+    events = _leading_changed(room, participant, moved, ["speaking", "groups", "tables"])
     _record_lead(room, participant, left={k: phases for k, phases in changed.items() if phases})
     return Outcome(seq=room.seq, events=events)
 
@@ -549,16 +541,23 @@ def _stops_leading(room: Room, participant: Participant, *, seated: bool) -> lis
     """The seat leads no more (its holder stopped facilitating): it takes part from now on
     like someone who just came in, counted in the equal share and, if `seated`, at the
     World Café tables from the current round on with nobody else moving
-    (`kinds.place_latecomer`). One seq; the events, as `_now_leads` gives them."""
+    (`kinds.place_latecomer`). One seq."""
     placed = []
     if seated and room.tables:
         placed = kinds.place_latecomer(room, participant, phases(room))
+    return _leading_changed(room, participant, placed, ["tables"])
+
+
+def _leading_changed(room: Room, participant: Participant, moved: list, fields: list) -> list:
+    """The seat started or stopped leading, and `moved` holds the events of the phases that
+    changed with it: save the room's `fields` in a new seq and return, all in that seq, the
+    seat's `joined` event, the `moved` events and a `talk` event (the equal share changed)."""
     room.seq += 1
-    room.save(update_fields=["seq", "tables"])
+    room.save(update_fields=["seq", *fields])
     events = [
         _all({"kind": "joined", "participant": participant_payload(room, participant)}),
-        *placed,
-        _all({"kind": "talk", "talk": talk_summary(room)}),  # the equal share changed
+        *moved,
+        _all({"kind": "talk", "talk": talk_summary(room)}),
     ]
     for item in events:
         item["event"]["seq"] = room.seq
