@@ -8,7 +8,8 @@ teacher whose membership was switched off), and anonymous (no fixture: the plain
 import os
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import caches
+from django.core.cache.backends.redis import RedisCache
 
 from samenspraak.accounts.models import User
 from samenspraak.schools.models import Ambition, Group, GroupMember, Membership, School
@@ -69,9 +70,22 @@ def needs_pdf():
     require(pdf_available(), "WeasyPrint cannot load Pango (apt-get install libpango-1.0-0)")
 
 
+def clear_cache(cache) -> None:
+    """Empty `cache`. A Redis cache drops only the keys it wrote: its own `clear()` is a
+    FLUSHDB, which would also take the channel layer's groups and queues of everything
+    else on that Redis database (a dev server, a second test run) with it."""
+    if not isinstance(cache, RedisCache):
+        cache.clear()
+        return
+    client = cache._cache.get_client(write=True)
+    keys = list(client.scan_iter(match=cache.make_key("*", version="*"), count=1000))
+    if keys:
+        client.delete(*keys)
+
+
 @pytest.fixture(autouse=True)
 def _clear_cache():
-    cache.clear()
+    clear_cache(caches["default"])
 
 
 @pytest.fixture(autouse=True)

@@ -1,12 +1,14 @@
 """The Redis channel layer that several app processes share (REDIS_URL)."""
 
+import asyncio
 import os
 
 import pytest
 from asgiref.sync import async_to_sync
 from channels_redis.core import RedisChannelLayer
+from django.core.cache.backends.redis import RedisCache
 
-from conftest import require
+from conftest import clear_cache, require
 
 REDIS_URL = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0"
 
@@ -53,8 +55,6 @@ def test_two_processes_share_a_group(layers):
 
 def test_an_idle_connection_survives_longer_than_five_seconds(layers):
     """redis-py 8 has a 5 s default socket timeout; settings switch it off."""
-    import asyncio
-
     first, second = layers
 
     async def scenario():
@@ -68,6 +68,29 @@ def test_an_idle_connection_survives_longer_than_five_seconds(layers):
         message = await asyncio.wait_for(first.receive(channel), timeout=15)
         await task
         assert message == {"type": "late"}
+        await first.flush()
+
+    async_to_sync(scenario)()
+
+
+def test_emptying_the_cache_between_tests_keeps_the_layers_groups(layers):
+    """Every test starts with an empty cache (conftest). On Redis that must not be a
+    FLUSHDB: the layer's groups on the same database, of this run or any other process
+    (a dev server, a second test run), would go with it and their sockets hear nothing."""
+    first, second = layers
+    cache = RedisCache(REDIS_URL, {})
+    channel = async_to_sync(first.new_channel)()
+    async_to_sync(first.group_add)("room.1", channel)
+    cache.set("note", "hallo")
+
+    clear_cache(cache)
+
+    assert cache.get("note") is None
+
+    async def scenario():
+        await second.group_send("room.1", {"type": "note", "text": "na het legen"})
+        message = await asyncio.wait_for(first.receive(channel), timeout=5)
+        assert message == {"type": "note", "text": "na het legen"}
         await first.flush()
 
     async_to_sync(scenario)()
