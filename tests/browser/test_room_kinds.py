@@ -9,12 +9,14 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from types import SimpleNamespace
 
 import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
 from conftest import PASSWORD, require
+from tests.browser.conftest import TIMEOUT_MS
 from tests.browser.test_live_room import (
     ROOT,
     START_WITHIN,
@@ -27,7 +29,7 @@ from tests.browser.test_live_room import (
     screens,  # noqa: F401  (the fixture)
     write_note,
 )
-from tests.browser.test_pages_axe import assert_accessible
+from tests.browser.test_pages_axe import assert_accessible, log_in
 from tests.live_server_util import SCHOOL_SEED
 
 pytestmark = pytest.mark.browser
@@ -84,9 +86,14 @@ cafe = session("World Cafe", [
     phase("information", "Uitleg"),
     phase("tables", "Aan tafel", table_size=2, rounds=3, hosts_stay=True),
 ])
+handover = session(
+    "Overdracht", [phase("dot_voting", "Stemmen", dots_per_person=2)],
+    occasion="De sectie wisselt van voorzitter", goal="Kiezen", shared_interest="Rust in de les",
+)
 print(json.dumps({
     "kinds": kinds.pk,
     "cafe": cafe.pk,
+    "handover": handover.pk,
     "facilitator": {"email": facilitator.email, "name": facilitator.name},
     "teachers": [{"email": t.email, "name": t.name} for t in teachers],
 }))
@@ -325,3 +332,32 @@ def test_world_cafe_three_rounds_and_a_latecomer(browser, server, screens):  # n
     assert_accessible(late.page, "a latecomer's phone at a table")
     assert_accessible(projector.page, "the projector with the tables")
     assert_accessible(console.page, "the console with the tables")
+
+
+def test_a_phone_whose_seat_starts_leading_stops_voting(browser, server, screens):  # noqa: F811
+    """A teacher made the facilitator in planning while the room runs leads from then on;
+    their phone, which knows its own seat from the state it got on joining, hears that
+    from the `joined` event about that seat and stops offering dots at once, no reload."""
+    teachers = server.data["teachers"][:2]
+    session_id = server.data["handover"]
+    console, _, phones = open_room(browser, server, session_id, teachers, screens)
+    console.button("room.start").click()
+    for phone in phones:
+        expect(phone.page.locator("#live-phase-title")).to_have_text("Stemmen")
+        expect(phone.page.locator("#live-dots-left")).to_be_visible()
+
+    planning = browser.new_context(base_url=server.url, locale="nl-NL")
+    planning.set_default_timeout(TIMEOUT_MS)
+    try:
+        page = planning.new_page()
+        log_in(page, SimpleNamespace(email=server.data["facilitator"]["email"]))
+        page.goto(reverse("planning:session_edit", args=[session_id]))
+        page.get_by_label("Gespreksleider").select_option(label=teachers[0]["name"])
+        page.get_by_role("button", name="Opslaan en de deelnemers laten weten").click()
+        expect(page.locator(".messages")).to_be_visible()
+    finally:
+        planning.close()
+
+    expect(phones[0].page.locator("#live-dots-left")).to_be_hidden()
+    expect(phones[0].page.locator("#live-phase-title")).to_have_text("Stemmen")
+    expect(phones[1].page.locator("#live-dots-left")).to_be_visible()
