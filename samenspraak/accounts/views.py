@@ -15,8 +15,10 @@ from samenspraak.accounts.services import DEMO_PASSWORD
 
 
 def _safe_next(request: HttpRequest, fallback: str) -> str:
+    """Where to go after the form: `next` if it is a path on this site, else `fallback`.
+    Only a path: `redirect` would try any other word as the name of a view."""
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return target

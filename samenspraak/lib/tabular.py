@@ -6,7 +6,6 @@ for the person who uploaded the file.
 
 import csv
 import io
-import zipfile
 from collections.abc import Callable
 
 from django.utils.translation import gettext as _
@@ -48,9 +47,11 @@ def read_csv(data: bytes) -> list[list[str]]:
 def read_xlsx(data: bytes) -> list[list[str]]:
     from openpyxl import load_workbook
 
+    # A damaged workbook makes openpyxl, zipfile, zlib or an XML parser raise almost any
+    # kind of error, on opening or (read-only, so lazily) on reading the rows.
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+    except Exception as exc:
         raise TableError(
             _("This Excel file cannot be opened; is it really an .xlsx file?")
         ) from exc
@@ -62,6 +63,8 @@ def read_xlsx(data: bytes) -> list[list[str]]:
             if len(rows) > MAX_ROWS + 1:
                 break
         return rows
+    except Exception as exc:
+        raise TableError(_("This Excel file is damaged; save it again and retry.")) from exc
     finally:
         workbook.close()
 

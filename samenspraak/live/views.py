@@ -59,7 +59,8 @@ def join(request: HttpRequest) -> HttpResponse:
 def join_code(request: HttpRequest, code: str) -> HttpResponse:
     session = _session_by_code(code.upper()) if len(code) <= 8 else None
     if session is None:
-        form = JoinForm(initial={"code": code[:8]})
+        form = JoinForm({"code": code[:8]})
+        form.is_valid()  # a bound, cleaned form takes the error below
         form.add_error(None, _("No session has this code. Check it on the projector."))
         return render(request, "live/join.html", {"form": form}, status=404)
     if request.user.is_authenticated:

@@ -13,6 +13,7 @@ import io
 import re
 import uuid
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
@@ -151,8 +152,16 @@ def _identify_zip(upload: UploadedFile) -> DocumentType:
                 for prefix, doc_type in (("word/", DOCX), ("xl/", XLSX), ("ppt/", PPTX)):
                     if any(n.startswith(prefix) for n in names):
                         return doc_type
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, RuntimeError) as exc:
-        # Damaged, truncated or encrypted.
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        zlib.error,
+        OSError,
+        EOFError,
+        RuntimeError,
+    ) as exc:
+        # Damaged (zlib.error: garbled inside), truncated, encrypted, or packed in a way
+        # zipfile cannot unpack (NotImplementedError, a RuntimeError).
         raise _Refused(gettext_lazy("a damaged or locked ZIP archive")) from exc
     raise _Refused(gettext_lazy("a ZIP archive"))
 

@@ -113,6 +113,15 @@ def test_next_parameter_cannot_send_people_elsewhere(client, teacher):
     assert response.headers["Location"] == reverse("core:overview")
 
 
+@pytest.mark.parametrize("target", ["abc", "core:overview", "25:99", "99999999999999999999"])
+def test_a_next_that_is_not_a_path_goes_to_the_overview(client, teacher, target):
+    """Only a path is followed; `redirect` would look any other word up as a view name."""
+    response = client.post(
+        reverse("accounts:login"), {"email": teacher.email, "password": PASSWORD, "next": target}
+    )
+    assert response.headers["Location"] == reverse("core:overview")
+
+
 def test_logout_requires_post_and_ends_the_session(client, teacher):
     client.force_login(teacher)
     assert client.get(reverse("accounts:logout")).status_code == 405

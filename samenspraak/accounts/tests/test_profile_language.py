@@ -1,3 +1,4 @@
+import pytest
 from django.urls import reverse
 
 
@@ -26,6 +27,15 @@ def test_anonymous_language_switch_sets_a_cookie(client, db):
     assert response.headers["Location"] == reverse("accounts:login")
     page = client.get(reverse("accounts:login")).content.decode()
     assert '<html lang="en">' in page
+
+
+@pytest.mark.parametrize("target", ["abc", "accounts:login", "2026-02-30T25:99", "-1"])
+def test_a_next_that_is_not_a_path_goes_home_and_still_switches(client, teacher, target):
+    client.force_login(teacher)
+    response = client.post(reverse("accounts:language"), {"language": "en", "next": target})
+    assert response.headers["Location"] == reverse("core:home")
+    teacher.refresh_from_db()
+    assert teacher.language == "en"
 
 
 def test_unknown_language_is_refused_and_changes_nothing(client, teacher):

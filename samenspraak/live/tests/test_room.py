@@ -545,6 +545,18 @@ def test_a_guest_joins_by_name_and_sees_only_that_room(client, room, facilitator
     assert client.get("/sessions/").status_code == 302
 
 
+@pytest.mark.parametrize("typed", ["ZZZZZZ", "Z" * 40])
+def test_a_code_no_session_has_says_so_in_dutch(client, room, typed):
+    """Typed on /join/ or opened from an old QR code: the form again, with the reason."""
+    page = client.post("/join/", {"code": typed[:8]}, follow=True)
+    assert page.status_code == 404
+    assert "Geen sessie heeft deze code" in page.content.decode()
+    page = client.get(f"/join/{typed}/")
+    assert page.status_code == 404
+    assert "Geen sessie heeft deze code" in page.content.decode()
+    assert not room.participants.exists()
+
+
 @pytest.fixture
 def dilemma_room(room):
     snapshot = room.session.method_snapshot

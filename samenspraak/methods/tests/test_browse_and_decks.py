@@ -1,6 +1,7 @@
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from samenspraak.lib.tests.test_tabular import damaged_workbooks
 from samenspraak.methods import services
 from samenspraak.methods.models import Card, CardDeck, Method
 
@@ -139,6 +140,16 @@ def test_card_import_refuses_a_binary_file(client, facilitator, school):
     deck = services.deck_create(school=school, by=facilitator, name="Import", description="")
     client.force_login(facilitator)
     assert import_cards(client, deck, b"\x00\x01\x02" * 100).status_code == 400
+    assert not Card.objects.filter(deck=deck).exists()
+
+
+def test_card_import_refuses_a_workbook_damaged_inside(client, facilitator, school):
+    deck = services.deck_create(school=school, by=facilitator, name="Import", description="")
+    client.force_login(facilitator)
+    for damage, content in damaged_workbooks().items():
+        response = import_cards(client, deck, content, name="kaarten.xlsx")
+        assert response.status_code == 400, damage
+        assert "Excel-bestand" in response.content.decode(), damage
     assert not Card.objects.filter(deck=deck).exists()
 
 

@@ -16,6 +16,7 @@ from django.utils import timezone, translation
 
 from conftest import make_person
 from samenspraak.core.models import AuditEntry
+from samenspraak.lib.tests.test_tabular import xlsx
 from samenspraak.lib.uploads import LimitedUploadHandler
 from samenspraak.planning import charts
 from samenspraak.planning.evidence import EvidenceError, check_document, parse_number
@@ -46,15 +47,17 @@ def zipfile_of(members: dict[str, str]) -> bytes:
     return buffer.getvalue()
 
 
-def xlsx(rows: list[list]) -> bytes:
-    from openpyxl import Workbook
-
-    workbook = Workbook()
-    for row in rows:
-        workbook.active.append(row)
+def odt_with_a_broken_mimetype() -> bytes:
+    """An OpenDocument text whose first member, `mimetype`, is deflated and then
+    garbled, so unpacking it fails inside zlib."""
     buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.text" * 5)
+        archive.writestr("content.xml", "<office:document-content/>")
+    data = bytearray(buffer.getvalue())
+    start = 30 + int.from_bytes(data[26:28], "little") + int.from_bytes(data[28:30], "little")
+    data[start : start + 6] = bytes(b ^ 0xFF for b in data[start : start + 6])
+    return bytes(data)
 
 
 @pytest.fixture
@@ -210,6 +213,7 @@ def test_web_pages_and_svg_images_are_refused(client, session, facilitator, medi
         ("data.bin", bytes(range(256)) * 4, "a file of an unknown kind"),
         ("plan.docx", docx(macros=True), "an Office file with macros"),
         ("map.zip", zipfile_of({"a.txt": "hoi"}), "a ZIP archive"),
+        ("verslag.odt", odt_with_a_broken_mimetype(), "a damaged or locked ZIP archive"),
     ],
 )
 def test_other_kinds_of_file_are_refused_by_name(

@@ -7,6 +7,7 @@ from openpyxl import Workbook
 
 from conftest import run_queued_tasks
 from samenspraak.accounts.models import User
+from samenspraak.lib.tests.test_tabular import damaged_workbooks
 from samenspraak.schools.models import Membership, Role
 
 CLEAN_CSV = (
@@ -113,6 +114,15 @@ def test_corrupt_xlsx_is_refused(client, admin, school):
     client.force_login(admin)
     response = upload(client, school, "p.xlsx", b"PK\x03\x04 not really a zip")
     assert response.status_code == 400
+
+
+def test_a_workbook_damaged_inside_is_refused_and_imports_nobody(client, admin, school):
+    client.force_login(admin)
+    for damage, content in damaged_workbooks().items():
+        response = upload(client, school, "personeel.xlsx", content)
+        assert response.status_code == 400, damage
+        assert "Excel-bestand" in response.content.decode(), damage
+    assert Membership.objects.count() == 1  # only the admin
 
 
 def test_file_without_header_columns_is_refused(client, admin, school):
