@@ -30,6 +30,18 @@ REORDER_WAIT = 0.5  # seconds an event may wait for the events before it (see de
 log = logging.getLogger(__name__)
 
 
+def holds_nul(value) -> bool:
+    """Whether a decoded JSON value has a NUL character in any string, key or value:
+    PostgreSQL cannot store one in a text column (and no keyboard types one)."""
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(holds_nul(key) or holds_nul(item) for key, item in value.items())
+    if isinstance(value, list):
+        return any(holds_nul(item) for item in value)
+    return False
+
+
 class PersonalConsumer(AsyncJsonWebsocketConsumer):
     """A signed-in person's own socket. The foundation uses it to end a person's live
     connections when they sign out or are deactivated; later the room builds on it."""
@@ -294,6 +306,9 @@ class RoomConsumer(PersonalConsumer):
             or not (phase is None or isinstance(phase, int))
         ):
             await self.refuse(str(client_id), "invalid", _("Unknown action or bad payload."))
+            return
+        if holds_nul(payload):
+            await self.refuse(str(client_id), "invalid", _("Null characters are not allowed."))
             return
         if self.projector:
             await self.refuse(str(client_id), "forbidden", _("The projector only shows."))

@@ -173,6 +173,30 @@ def test_ids_of_another_room_are_refused(server, running):
     asyncio.run(scenario())
 
 
+def test_a_text_holding_a_nul_character_is_refused(server, running):
+    """No keyboard types NUL and PostgreSQL cannot store it: an action with one in any
+    text is refused with a reason in the person's language, the socket goes on, and the
+    note is not stored (on PostgreSQL the insert used to fail and end the socket)."""
+    room = running
+
+    async def scenario():
+        phone = screen(server, room, room["teachers"][0], "phone")
+        await phone.open()
+        phase = phone.state["phase_index"]
+        for payload in ({"text": "voor\x00na"}, {"text": "goed", "extra": [{"k": "\x00"}]}):
+            refused = await phone.attempt("note.add", payload, phase=phase)
+            assert refused["type"] == "error" and refused["reason"] == "invalid", refused
+            assert refused["message"] == "Null-tekens zijn niet toegestaan."
+        assert (await phone.attempt("note.add", {"text": "zonder"}, phase=phase))["type"] == "ack"
+        texts = [
+            note["text"] for note in (await fresh_state(server, room, room["facilitator"]))["notes"]
+        ]
+        assert "zonder" in texts and not any("\x00" in text or text == "goed" for text in texts)
+        await phone.close()
+
+    asyncio.run(scenario())
+
+
 def test_a_client_that_floods_is_slowed_down_and_the_room_goes_on(server, running):
     room = running
     first, second = room["teachers"]
