@@ -9,7 +9,7 @@ from samenspraak.followup.models import (
     ReflectionForm,
     Support,
 )
-from samenspraak.lib.forms import ModelMultipleChoiceField
+from samenspraak.lib.forms import DateField, ModelMultipleChoiceField
 from samenspraak.planning.forms import STARRT_FIELDS, DateInput
 
 TEXT_LIMIT = 1000
@@ -36,7 +36,7 @@ class AgreementOutcomeForm(forms.Form):
     outcome = forms.CharField(
         label=_("Outcome"), max_length=2000, required=False, widget=_textarea(2)
     )
-    review_date = forms.DateField(label=_("Review on"), required=False, widget=DateInput)
+    review_date = DateField(label=_("Review on"), required=False, widget=DateInput)
 
 
 class SupportForm(forms.Form):
@@ -79,7 +79,7 @@ class ActionForm(forms.Form):
     owners = ModelMultipleChoiceField(
         label=_("Owners"), queryset=User.objects.none(), widget=forms.CheckboxSelectMultiple
     )
-    due_date = forms.DateField(label=_("Due"), required=False, widget=DateInput)
+    due_date = DateField(label=_("Due"), required=False, widget=DateInput)
     agreement = forms.ModelChoiceField(
         label=_("Belongs to the agreement"), queryset=Agreement.objects.none(), required=False
     )

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from samenspraak.followup import portfolio
 from samenspraak.followup.report import pdf_document
+from samenspraak.lib.forms import DateField
 from samenspraak.schools.access import get_group_for
 from samenspraak.schools.models import Group
 
@@ -27,8 +28,8 @@ class PortfolioFilterForm(forms.Form):
     ambition = forms.TypedChoiceField(
         label=gettext_lazy("Ambition"), required=False, coerce=int, empty_value=None
     )
-    start = forms.DateField(label=gettext_lazy("From"), required=False, widget=DateInput)
-    end = forms.DateField(label=gettext_lazy("Until"), required=False, widget=DateInput)
+    start = DateField(label=gettext_lazy("From"), required=False, widget=DateInput)
+    end = DateField(label=gettext_lazy("Until"), required=False, widget=DateInput)
 
     def __init__(self, ambitions, *args, **kwargs):
         super().__init__(*args, **kwargs)

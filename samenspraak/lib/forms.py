@@ -1,8 +1,41 @@
 """Form fields shared by the apps."""
 
+from datetime import date
+
 from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 MAX_KEY_DIGITS = 18  # a 64-bit integer key has at most 19 digits; ours stay far below
+FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2099, 12, 31)
+
+
+def check_day(day: date) -> None:
+    """Refuse a day outside the years a school plans in. Python's dates end at the years
+    1 and 9999, so a day near either end overflows when a session's end, a cadence, a
+    reminder or a filter's next day is counted from it (a 500, not a message)."""
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise ValidationError(
+            _("Choose a date in the years %(first)d to %(last)d."),
+            code="out_of_range",
+            params={"first": FIRST_DAY.year, "last": LAST_DAY.year},
+        )
+
+
+def check_moment(moment) -> None:
+    check_day(moment.date())
+
+
+class DateField(forms.DateField):
+    """Django's field, limited to the years a school plans in (`check_day`)."""
+
+    default_validators = [check_day]
+
+
+class DateTimeField(forms.DateTimeField):
+    """Django's field, limited to the years a school plans in (`check_day`)."""
+
+    default_validators = [check_moment]
 
 
 class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from samenspraak.followup import services as followup
 from samenspraak.followup.models import ActionPoint, Agreement, Insight
 from samenspraak.lib import tables as seating
+from samenspraak.lib.forms import check_day
 from samenspraak.live.models import Cluster, Contribution, Participant, Room
 from samenspraak.methods.models import Card, CardDeck
 
@@ -758,6 +759,10 @@ def capture_action(room, actor, phase, payload, items):
             due_date = None
         if due_date is None:
             raise Refused("invalid", _("Give the due date as a date, like 2027-03-01."))
+        try:
+            check_day(due_date)
+        except ValidationError as error:
+            raise _refuse_validation(error) from None
     try:
         action = followup.action_add(
             session=room.session,

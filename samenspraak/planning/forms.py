@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from samenspraak.accounts.models import User
-from samenspraak.lib.forms import ModelMultipleChoiceField
+from samenspraak.lib.forms import DateField, DateTimeField, ModelMultipleChoiceField, check_day
 from samenspraak.methods.kinds import Pdca
 from samenspraak.planning.cadence import MAX_SESSIONS, Cadence, cadence_dates
 from samenspraak.planning.models import Orientation, Structure, Weekday
@@ -52,8 +52,8 @@ class CycleForm(forms.Form):
         label=_("Current phase of Plan–Do–Check–Act"), choices=Pdca.choices
     )
     structure = forms.ChoiceField(label=_("Sits in"), choices=Structure.choices)
-    period_start = forms.DateField(label=_("From"), widget=DateInput)
-    period_end = forms.DateField(label=_("Until"), widget=DateInput)
+    period_start = DateField(label=_("From"), widget=DateInput)
+    period_end = DateField(label=_("Until"), widget=DateInput)
     every_weeks = forms.IntegerField(
         label=_("Every how many weeks"),
         required=False,
@@ -98,12 +98,14 @@ class CycleForm(forms.Form):
         result = []
         for part in raw.replace(",", "\n").split():
             try:
-                result.append(date.fromisoformat(part.strip()))
+                day = date.fromisoformat(part.strip())
             except ValueError as error:
                 raise forms.ValidationError(
                     _("“%(value)s” is not a date; write it as 2026-09-15."),
                     params={"value": part[:20]},
                 ) from error
+            check_day(day)
+            result.append(day)
         return sorted(set(result))
 
     def clean(self):
@@ -173,7 +175,7 @@ class SessionForm(forms.Form):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
-    starts_at = forms.DateTimeField(label=_("Date and time"), widget=DateTimeInput)
+    starts_at = DateTimeField(label=_("Date and time"), widget=DateTimeInput)
     duration_minutes = forms.IntegerField(
         label=_("Duration (minutes)"), min_value=10, max_value=480
     )
@@ -196,7 +198,7 @@ class SessionForm(forms.Form):
             ("starrt", _("a STARR(T) reflection")),
         ],
     )
-    preparation_deadline = forms.DateTimeField(
+    preparation_deadline = DateTimeField(
         label=_("Prepare before"), required=False, widget=DateTimeInput
     )
     feedback_anonymous = forms.BooleanField(

@@ -137,6 +137,8 @@ def test_an_action_point_links_to_an_agreement_of_the_same_session(
         {"agreement": "9" * 30},
         {"owners": ["9" * 30]},
         {"due_date": "9999-99-99"},
+        {"due_date": "0001-01-01"},  # its reminder, two days before, would be in year 0
+        {"due_date": "9999-12-31"},
     ],
 )
 def test_bad_action_input_is_refused(client, facilitator, teacher, session, changes):

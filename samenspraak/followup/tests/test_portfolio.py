@@ -164,6 +164,8 @@ def test_filter_by_ambition_and_period(client, group, teacher, ambition, timelin
         ({"ambition": "99999999999999999999"}, "Choose an ambition from the list."),
         ({"ambition": "abc"}, "Choose an ambition from the list."),
         ({"start": "2027-01-02", "end": "2027-01-01"}, "must not be after"),
+        ({"end": "9999-12-31"}, "in the years 2000 to 2099"),  # the day after: year 10000
+        ({"start": "0001-01-01"}, "in the years 2000 to 2099"),
     ],
 )
 @pytest.mark.usefixtures("english_pages")

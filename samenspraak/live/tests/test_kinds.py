@@ -590,6 +590,8 @@ def test_the_facilitator_captures_insights_agreements_and_action_points(
         {"text": "x", "owners": ["1"]},
         {"text": "x", "owners": [staff.pk], "due": "morgen"},
         {"text": "x", "owners": [staff.pk], "due": 20270101},
+        {"text": "x", "owners": [staff.pk], "due": "0001-01-01"},  # its reminder: year 0
+        {"text": "x", "owners": [staff.pk], "due": "9999-12-31"},
         {"text": "", "owners": [staff.pk]},
     ):
         r.refused(r.lead, "capture.action", payload, "invalid")

@@ -196,6 +196,38 @@ def test_session_update_and_cancellation_keep_the_uid(client, facilitator, group
     assert str(cancel.walk("VEVENT")[0]["status"]) == "CANCELLED"
 
 
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"starts_at": "9999-12-31T23:59"},  # its end, 90 minutes on, is past the year 9999
+        {"starts_at": "0001-01-01T00:00"},  # in UTC that is before the year 1
+        {"preparation": "starrt", "preparation_deadline": "0001-01-01T00:00"},
+    ],
+)
+def test_a_session_in_a_year_no_school_plans_in_is_refused(client, facilitator, group, changes):
+    client.force_login(facilitator)
+    response = client.post(reverse("planning:session_create"), session_post(group, **changes))
+    assert response.status_code == 400
+    assert "Kies een datum in de jaren 2000 tot en met 2099." in response.content.decode()
+    assert not Session.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"period_start": "9999-01-01", "period_end": "9999-12-31"},  # the cadence runs past 9999
+        {"period_start": "0001-01-01", "period_end": "0001-12-31"},
+        {"every_weeks": "", "weekday": "", "dates": "2026-10-01, 9999-12-31"},
+    ],
+)
+def test_a_cycle_in_a_year_no_school_plans_in_is_refused(client, leader, group, ambition, changes):
+    client.force_login(leader)
+    response = client.post(reverse("planning:cycle_create"), cycle_post(group, ambition, **changes))
+    assert response.status_code == 400
+    assert "Kies een datum in de jaren 2000 tot en met 2099." in response.content.decode()
+    assert not Cycle.objects.exists()
+
+
 def test_session_without_group_or_invitees_is_refused(client, facilitator, group):
     client.force_login(facilitator)
     response = client.post(reverse("planning:session_create"), session_post(group) | {"group": ""})
