@@ -43,6 +43,16 @@ def _touch(method: Method) -> None:
     method.save(update_fields=["updated_at"])
 
 
+def _copy_name(name: str) -> str:
+    """ "Name (our version)", within the column: a long name, or a copy of a copy of a
+    copy, gives up the end of the name (PostgreSQL refuses a longer value)."""
+    limit = Method._meta.get_field("name_nl").max_length
+    suffix = len(_("%(name)s (our version)") % {"name": ""})
+    if len(name) + suffix > limit:
+        name = name[: limit - suffix - 1] + "…"
+    return _("%(name)s (our version)") % {"name": name}
+
+
 @transaction.atomic
 def method_copy(*, method: Method, school: School, by: User) -> Method:
     """Copy a work form (built-in or the school's own) into the school, in the language
@@ -63,7 +73,7 @@ def method_copy(*, method: Method, school: School, by: User) -> Method:
         copied_from=method,
         created_by=by,
     )
-    _both(copy, "name", _("%(name)s (our version)") % {"name": method.name})
+    _both(copy, "name", _copy_name(method.name))
     _both(copy, "summary", method.summary)
     copy.save()
     new_phases = []

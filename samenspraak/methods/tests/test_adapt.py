@@ -18,6 +18,18 @@ def copy(builtin, school, facilitator) -> Method:
     return services.method_copy(method=builtin, school=school, by=facilitator)
 
 
+def test_a_copy_of_a_copy_of_a_long_name_stays_within_the_column(copy, school, facilitator):
+    """PostgreSQL refuses a name over 120 characters: the end of the name gives way."""
+    Method.objects.filter(pk=copy.pk).update(name_nl="Lang" * 28, name_en="Lang" * 28)
+    copy.refresh_from_db()
+    names = []
+    for _ in range(3):
+        copy = services.method_copy(method=copy, school=school, by=facilitator)
+        copy.refresh_from_db()
+        names.append(copy.name_nl)
+    assert all(len(name) <= 120 and name.endswith("… (eigen versie)") for name in names), names
+
+
 def phase_post(phase, **changes) -> dict:
     data = {
         "title": phase.title,
