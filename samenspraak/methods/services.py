@@ -44,8 +44,8 @@ def _touch(method: Method) -> None:
 
 
 def _copy_name(name: str) -> str:
-    """ "Name (our version)", within the column: a long name, or a copy of a copy of a
-    copy, gives up the end of the name (PostgreSQL refuses a longer value)."""
+    """The copy's name, "Name (our version)", within the column: a long name, or a copy
+    of a copy of a copy, gives up the end of the name (PostgreSQL refuses a longer value)."""
     limit = Method._meta.get_field("name_nl").max_length
     suffix = len(_("%(name)s (our version)") % {"name": ""})
     if len(name) + suffix > limit:
