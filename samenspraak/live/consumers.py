@@ -30,15 +30,24 @@ REORDER_WAIT = 0.5  # seconds an event may wait for the events before it (see de
 log = logging.getLogger(__name__)
 
 
-def holds_nul(value) -> bool:
-    """Whether a decoded JSON value has a NUL character in any string, key or value:
-    PostgreSQL cannot store one in a text column (and no keyboard types one)."""
+def holds_unstorable(value) -> bool:
+    """Whether a decoded JSON value has, in any string, key or value, a character that
+    no text column can store: NUL (PostgreSQL refuses it) or half of a surrogate pair,
+    which JSON can escape (\\ud800) but UTF-8 cannot encode. No keyboard types either."""
     if isinstance(value, str):
-        return "\x00" in value
+        return "\x00" in value or (not value.isascii() and _has_lone_surrogate(value))
     if isinstance(value, dict):
-        return any(holds_nul(key) or holds_nul(item) for key, item in value.items())
+        return any(holds_unstorable(key) or holds_unstorable(item) for key, item in value.items())
     if isinstance(value, list):
-        return any(holds_nul(item) for item in value)
+        return any(holds_unstorable(item) for item in value)
+    return False
+
+
+def _has_lone_surrogate(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
     return False
 
 
@@ -307,8 +316,10 @@ class RoomConsumer(PersonalConsumer):
         ):
             await self.refuse(str(client_id), "invalid", _("Unknown action or bad payload."))
             return
-        if holds_nul(payload):
-            await self.refuse(str(client_id), "invalid", _("Null characters are not allowed."))
+        if holds_unstorable(payload):
+            await self.refuse(
+                str(client_id), "invalid", _("This text holds a character that cannot be stored.")
+            )
             return
         if self.projector:
             await self.refuse(str(client_id), "forbidden", _("The projector only shows."))
