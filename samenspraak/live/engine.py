@@ -21,7 +21,7 @@ from samenspraak.core.audit import record
 from samenspraak.followup.models import Agreement
 from samenspraak.live import kinds
 from samenspraak.live.access import may_stay, runs_room
-from samenspraak.live.kinds import NOTE_KINDS, Refused, group_members, leads
+from samenspraak.live.kinds import NOTE_KINDS, Refused, group_members, leads, whole_number
 from samenspraak.live.models import ClientAction, Contribution, Participant, Room, RoomStatus
 from samenspraak.planning.models import Session, SessionStatus
 
@@ -216,8 +216,8 @@ def _do(
         return [_all({"kind": "ended"})]
 
     if kind == "role.assign":
-        wanted = payload.get("participant")
-        target = room.participants.filter(pk=wanted).first() if isinstance(wanted, int) else None
+        wanted = whole_number(payload, "participant")
+        target = room.participants.filter(pk=wanted).first() if wanted is not None else None
         role = payload.get("role")
         if target is None or not isinstance(role, str) or len(role) > 30:
             raise Refused("invalid", _("Choose a person and a role."))
@@ -348,8 +348,8 @@ def _do(
     if kind in ("talk.start", "talk.stop"):
         _close_talk(room, now)
         if kind == "talk.start":
-            target = payload.get("participant")
-            if not isinstance(target, int) or not room.participants.filter(pk=target).exists():
+            target = whole_number(payload, "participant")
+            if target is None or not room.participants.filter(pk=target).exists():
                 raise Refused("invalid", _("That person is not in the room."))
             room.speaking["talking"] = {"participant": target, "since": now.isoformat()}
             queue = _speaking_state(room)["queue"]

@@ -60,7 +60,8 @@ def _setting(phase: dict | None, name: str, default=None):
     return (phase or {}).get("settings", {}).get(name, default)
 
 
-def _int(payload: dict, name: str) -> int | None:
+def whole_number(payload: dict, name: str) -> int | None:
+    """`payload[name]` if it is an int, not a bool (JSON's true is Python's 1); else None."""
     value = payload.get(name)
     return value if isinstance(value, int) and not isinstance(value, bool) else None
 
@@ -192,7 +193,7 @@ def cluster_create(room, actor, phase, payload, items):
 
 
 def _cluster_of_room(room, payload, name="cluster") -> Cluster:
-    pk = _int(payload, name)
+    pk = whole_number(payload, name)
     cluster = Cluster.objects.filter(room=room, pk=pk).first() if pk is not None else None
     if cluster is None:
         raise Refused("invalid", _("Choose one of the themes shown."))
@@ -360,7 +361,7 @@ def card_payload(card: Card) -> dict:
 
 def card_draw(room, actor, phase, payload, items):
     _need_kind(phase, "card_draw", message=_("Cards are drawn in a card phase."))
-    pk = _int(payload, "deck")
+    pk = whole_number(payload, "deck")
     deck = decks_for(room).filter(pk=pk).first() if pk is not None else None
     if deck is None:
         raise Refused("invalid", _("Choose one of the card decks shown."))
@@ -650,7 +651,7 @@ def consent_propose(room, actor, phase, payload, items):
 
 
 def _agreement_of_room(room, payload) -> Agreement:
-    pk = _int(payload, "agreement")
+    pk = whole_number(payload, "agreement")
     agreement = (
         Agreement.objects.filter(session=room.session, pk=pk).first() if pk is not None else None
     )

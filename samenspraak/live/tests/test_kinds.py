@@ -195,6 +195,20 @@ def test_clustering_actions_are_refused_outside_their_phase(group, facilitator, 
     r.refused(r.p[0], "vote.add", {"target": "c1"}, "wrong_phase")
 
 
+def test_true_names_nobody_not_the_seat_with_id_1(group, facilitator, school, people):
+    """JSON's true is Python's 1: as a person it is refused, whoever has id 1. (Talk time
+    once stored true as the speaker, and every later action failed on it.)"""
+    room = make_room(group, facilitator, school, [phase("round")])
+    r = Room_(room, facilitator, people[:2])
+    if not room.participants.filter(pk=1).exists():
+        Participant.objects.create(pk=1, room=room, guest_name="Eén")
+    r.start()
+    r.refused(r.lead, "talk.start", {"participant": True}, "invalid")
+    r.refused(r.lead, "role.assign", {"participant": True, "role": "case_owner"}, "invalid")
+    assert "talking" not in Room.objects.get(pk=room.pk).speaking
+    assert not any(seat.roles for seat in room.participants.all())
+
+
 # --- Dot voting ---------------------------------------------------------------------------
 
 
