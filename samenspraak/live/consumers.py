@@ -33,13 +33,19 @@ log = logging.getLogger(__name__)
 def holds_unstorable(value) -> bool:
     """Whether a decoded JSON value has, in any string, key or value, a character that
     no text column can store: NUL (PostgreSQL refuses it) or half of a surrogate pair,
-    which JSON can escape (\\ud800) but UTF-8 cannot encode. No keyboard types either."""
-    if isinstance(value, str):
-        return "\x00" in value or (not value.isascii() and _has_lone_surrogate(value))
-    if isinstance(value, dict):
-        return any(holds_unstorable(key) or holds_unstorable(item) for key, item in value.items())
-    if isinstance(value, list):
-        return any(holds_unstorable(item) for item in value)
+    which JSON can escape (\\ud800) but UTF-8 cannot encode. No keyboard types either.
+    A walk with a stack, not recursion: a small message can nest a thousand deep."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if "\x00" in item or (not item.isascii() and _has_lone_surrogate(item)):
+                return True
+        elif isinstance(item, dict):
+            stack.extend(item)
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
     return False
 
 
@@ -81,10 +87,11 @@ class PersonalConsumer(AsyncJsonWebsocketConsumer):
 
     @classmethod
     async def decode_json(cls, text_data):
-        # Malformed JSON gets an error reply, not a crashed socket.
+        # Malformed JSON, or JSON nested deeper than the parser goes, gets an error
+        # reply, not a crashed socket.
         try:
             return json.loads(text_data)
-        except ValueError:
+        except (ValueError, RecursionError):
             return None
 
     async def access_revoked(self, event: dict) -> None:
@@ -267,7 +274,10 @@ class RoomConsumer(PersonalConsumer):
             self.release = None
 
     async def receive(self, text_data=None, bytes_data=None, **kwargs) -> None:
-        if text_data is None or len(text_data) > MAX_MESSAGE:
+        if not text_data:  # a binary or an empty frame
+            await self.refuse(None, "invalid", _("Not a message."))
+            return
+        if len(text_data) > MAX_MESSAGE or len(text_data.encode()) > MAX_MESSAGE:
             await self.refuse(None, "too_large", _("Message too large."))
             return
         await super().receive(text_data=text_data, bytes_data=bytes_data, **kwargs)
@@ -305,14 +315,16 @@ class RoomConsumer(PersonalConsumer):
             return
         action, payload, phase = (
             content.get("action"),
-            content.get("payload") or {},
+            content.get("payload"),
             content.get("phase"),
         )
+        payload = {} if payload is None else payload
         known = engine.FACILITATOR_ACTIONS | engine.PARTICIPANT_ACTIONS
         if (
-            action not in known
+            not isinstance(action, str)
+            or action not in known
             or not isinstance(payload, dict)
-            or not (phase is None or isinstance(phase, int))
+            or not (phase is None or (isinstance(phase, int) and not isinstance(phase, bool)))
         ):
             await self.refuse(str(client_id), "invalid", _("Unknown action or bad payload."))
             return

@@ -61,9 +61,15 @@ def _setting(phase: dict | None, name: str, default=None):
 
 
 def whole_number(payload: dict, name: str) -> int | None:
-    """`payload[name]` if it is an int, not a bool (JSON's true is Python's 1); else None."""
+    """`payload[name]` if it is an int a database key can hold, not a bool (JSON's true
+    is Python's 1); else None."""
     value = payload.get(name)
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
+    return value if _is_key(value) else None
+
+
+def _is_key(value) -> bool:
+    # SQLite cannot even compare with an integer of 64 bits or more (OverflowError).
+    return isinstance(value, int) and not isinstance(value, bool) and 0 < value < 2**63
 
 
 def _title(payload: dict, name: str = "title", limit: int = MAX_TITLE) -> str:
@@ -745,7 +751,7 @@ def capture_action(room, actor, phase, payload, items):
         not isinstance(owners, list)
         or not owners
         or len(owners) > 20
-        or not all(isinstance(o, int) and not isinstance(o, bool) for o in owners)
+        or not all(_is_key(o) for o in owners)
     ):
         raise Refused("invalid", _("Choose at least one owner."))
     seats = list(room.participants.filter(pk__in=owners, user__isnull=False).select_related("user"))

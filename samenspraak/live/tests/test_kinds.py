@@ -601,6 +601,7 @@ def test_the_facilitator_captures_insights_agreements_and_action_points(
         {"text": "x", "owners": [guest.pk]},  # a guest cannot own an action point
         {"text": "x", "owners": []},
         {"text": "x", "owners": [10**9]},
+        {"text": "x", "owners": [2**64]},  # SQLite cannot compare with it
         {"text": "x", "owners": ["1"]},
         {"text": "x", "owners": [staff.pk], "due": "morgen"},
         {"text": "x", "owners": [staff.pk], "due": 20270101},

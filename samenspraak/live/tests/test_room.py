@@ -1,6 +1,7 @@
 """The live room over the real ASGI application and channel layer: the phase engine,
 anonymity, replays and stale actions, rate limiting, reconnects and revocation."""
 
+import functools
 import json
 import logging
 import uuid
@@ -225,6 +226,22 @@ def test_an_action_for_an_old_phase_is_refused(room, facilitator, teacher):
             }
         ),
         "x" * 9000,
+        json.dumps({"type": "ping", "pad": "é" * 4100}, ensure_ascii=False),  # 8,200 bytes
+        "[" * 4000 + "]" * 4000,  # deeper than the JSON parser goes, in 8,000 bytes
+        json.dumps(
+            {
+                "type": "action",
+                "id": str(uuid.uuid4()),
+                "action": "note.add",
+                "payload": {
+                    "text": "x",
+                    "x": functools.reduce(lambda inner, _: [inner], range(400), []),
+                },
+            }
+        ),
+        json.dumps({"type": "action", "id": str(uuid.uuid4()), "action": ["note.add"]}),
+        "",
+        b"\x00binary",
     ],
     ids=[
         "not json",
@@ -234,6 +251,12 @@ def test_an_action_for_an_old_phase_is_refused(room, facilitator, teacher):
         "bad payload",
         "too long",
         "huge",
+        "huge in bytes",
+        "nested too deep to parse",
+        "payload nested deep",
+        "action not a string",
+        "empty frame",
+        "binary frame",
     ],
 )
 def test_forged_messages_are_refused_and_change_nothing(room, teacher, message):
@@ -241,9 +264,12 @@ def test_forged_messages_are_refused_and_change_nothing(room, teacher, message):
         phone = connect(room, teacher)
         assert (await phone.connect())[0]
         await phone.receive_json_from()
-        await phone.send_to(text_data=message)
+        frame = "bytes" if isinstance(message, bytes) else "text"
+        await phone.send_input({"type": "websocket.receive", frame: message})
         reply = await until(phone, lambda m: m["type"] == "error")
-        assert reply["reason"]
+        assert reply["reason"] and reply["message"]
+        await phone.send_json_to({"type": "ping"})  # the socket goes on
+        assert await until(phone, lambda m: m["type"] == "pong")
         await phone.disconnect()
 
     async_to_sync(scenario)()
