@@ -1,6 +1,6 @@
 """Form fields shared by the apps."""
 
-from datetime import date
+from datetime import date, datetime
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -22,7 +22,8 @@ def check_day(day: date) -> None:
         )
 
 
-def check_moment(moment) -> None:
+def check_moment(moment: datetime) -> None:
+    """`check_day` for the day of a date and time."""
     check_day(moment.date())
 
 

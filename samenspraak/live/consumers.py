@@ -277,7 +277,11 @@ class RoomConsumer(PersonalConsumer):
         if not text_data:  # a binary or an empty frame
             await self.refuse(None, "invalid", _("Not a message."))
             return
-        if len(text_data) > MAX_MESSAGE or len(text_data.encode()) > MAX_MESSAGE:
+        # Counted in bytes; a lone surrogate passes here and is refused with the payload.
+        if (
+            len(text_data) > MAX_MESSAGE
+            or len(text_data.encode("utf-8", "surrogatepass")) > MAX_MESSAGE
+        ):
             await self.refuse(None, "too_large", _("Message too large."))
             return
         await super().receive(text_data=text_data, bytes_data=bytes_data, **kwargs)
