@@ -302,7 +302,7 @@ def clean_answers(questionnaire: Questionnaire, data: Mapping) -> dict[str, int]
         if isinstance(raw, bool) or not isinstance(raw, (int, str)):
             raise ValidationError(_("Choose one of the answers on the scale."))
         text = str(raw).strip()
-        if not text.isdigit() or len(text) > 2:
+        if not (text.isascii() and text.isdigit()) or len(text) > 2:  # "²" is a digit too
             raise ValidationError(
                 _("Choose a number from %(low)d to %(high)d.") % {"low": low, "high": high}
             )

@@ -7,6 +7,16 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 MAX_KEY_DIGITS = 18  # a 64-bit integer key has at most 19 digits; ours stay far below
+
+
+def is_key(text) -> bool:
+    """Whether `text` writes a database key: ASCII digits, no more than fit. (`isdigit`
+    alone also says yes to "²" and "①", which `int` refuses, and to 5,000 digits, which
+    it refuses too.)"""
+    text = str(text)
+    return text.isascii() and text.isdigit() and len(text) <= MAX_KEY_DIGITS
+
+
 FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2099, 12, 31)
 
 
@@ -47,7 +57,7 @@ class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
     def _check_values(self, value):
         for key in value:
             text = str(key)
-            if not text.isdigit() or len(text) > MAX_KEY_DIGITS:
+            if not is_key(text):
                 raise forms.ValidationError(
                     self.error_messages["invalid_pk_value"],
                     code="invalid_pk_value",

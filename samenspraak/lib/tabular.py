@@ -19,7 +19,7 @@ class TableError(ValueError):
 
 
 def _decode(data: bytes) -> str:
-    if b"\x00" in data[:4096]:
+    if b"\x00" in data:  # anywhere: PostgreSQL cannot store it
         raise TableError(_("This file is not a text (CSV) file."))
     for encoding in ("utf-8-sig", "cp1252"):
         try:

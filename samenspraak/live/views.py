@@ -57,7 +57,8 @@ def join(request: HttpRequest) -> HttpResponse:
 
 
 def join_code(request: HttpRequest, code: str) -> HttpResponse:
-    session = _session_by_code(code.upper()) if len(code) <= 8 else None
+    code_known = len(code) <= 8 and all(c in JOIN_CODE_ALPHABET for c in code.upper())
+    session = _session_by_code(code.upper()) if code_known else None  # never NUL to the database
     if session is None:
         form = JoinForm({"code": code[:8]})
         form.is_valid()  # a bound, cleaned form takes the error below

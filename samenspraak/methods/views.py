@@ -12,6 +12,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from samenspraak.lib.forms import is_key
 from samenspraak.lib.uploads import explain_too_large
 from samenspraak.methods import services
 from samenspraak.methods.access import (
@@ -238,7 +239,7 @@ def phase_edit(request: HttpRequest, method_id: int, phase_id: int) -> HttpRespo
 def phase_add(request: HttpRequest, method_id: int) -> HttpResponse:
     method = get_editable_method_for(request.user, method_id)
     after = None
-    if request.POST.get("after", "").isdigit():
+    if is_key(request.POST.get("after", "")):
         after = method.phases.filter(pk=int(request.POST["after"])).first()
     phase = services.phase_add(method=method, by=request.user, after=after)
     messages.success(request, _("A phase has been added. Fill it in."))

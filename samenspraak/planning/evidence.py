@@ -312,9 +312,13 @@ def evidence_add_link(*, session: Session, by: User, url: str, title: str) -> Ev
 NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d+)?|\.\d+)")
 
 
+MAX_NUMBER = 1e15  # far beyond any school's figures, far below overflowing a chart
+
+
 def parse_number(text: str) -> float | None:
     """A cell as a number, written the Dutch way (7,5 · 1.234,5) or the English way
-    (7.5 · 1,234.5), with an optional % sign; None when it is not a number."""
+    (7.5 · 1,234.5), with an optional % sign; None when it is not a number or is beyond
+    ±10^15."""
     value = text.strip().replace("\u00a0", "").replace(" ", "").removesuffix("%")
     if "," in value and "." in value:
         if value.rfind(",") > value.rfind("."):
@@ -325,7 +329,9 @@ def parse_number(text: str) -> float | None:
         value = value.replace(",", ".")
     if not NUMBER.fullmatch(value):
         return None
-    return float(value)
+    number = float(value)
+    # A chart spans its numbers: 400 nines are infinity, and ±9e307 span it too.
+    return number if abs(number) <= MAX_NUMBER else None
 
 
 def _check_workbook(name: str, data: bytes) -> None:

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from samenspraak.lib.forms import is_key
 from samenspraak.live.access import runs_room
 from samenspraak.methods.access import visible_methods
 from samenspraak.methods.kinds import Pdca
@@ -55,7 +56,7 @@ def _planner_school(request: HttpRequest):
     """The school to plan in: the one named in ?school= or the only one the person plans in."""
     memberships = planner_memberships(request.user)
     wanted = request.GET.get("school") or request.POST.get("school")
-    if wanted and str(wanted).isdigit():
+    if wanted and is_key(wanted):
         memberships = [m for m in memberships if m.school_id == int(wanted)]
     if not memberships:
         raise Http404
@@ -134,7 +135,7 @@ def school_plan(request: HttpRequest, school_id: int) -> HttpResponse:
 def cycle_create(request: HttpRequest) -> HttpResponse:
     school = _planner_school(request)
     initial = {"duration_minutes": 60, "every_weeks": 6, "pdca_phase": "plan", "structure": "own"}
-    if request.GET.get("group", "").isdigit():
+    if is_key(request.GET.get("group", "")):
         initial["group"] = request.GET["group"]
     form = CycleForm(school, request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -264,7 +265,7 @@ def session_create(request: HttpRequest) -> HttpResponse:
         "facilitator": request.user,
         "feedback_anonymous": True,
     }
-    if request.GET.get("group", "").isdigit():
+    if is_key(request.GET.get("group", "")):
         initial["group"] = request.GET["group"]
     form = SessionForm(school, request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():

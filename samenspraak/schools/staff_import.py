@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 
+from samenspraak.accounts.models import User
 from samenspraak.lib.tabular import TableError, read_table
 from samenspraak.schools.models import Group, Role, School
 from samenspraak.schools.services import StaffRow
@@ -19,6 +20,7 @@ HEADERS = {
     "roles": {"rollen", "rol", "roles", "role"},
     "groups": {"groepen", "groep", "groups", "group"},
 }
+EMAIL_LENGTH = User._meta.get_field("email").max_length
 ROLE_WORDS: dict[str, Role] = {}
 for _role, _words in {
     Role.ADMIN: {"beheerder", "admin", "administrator"},
@@ -88,10 +90,15 @@ def parse_staff_file(
         elif len(person) > 150:
             problems.append(_("the name is longer than 150 characters"))
         try:
-            validate_email(email)
+            validate_email(email)  # allows 320 characters; the column holds EMAIL_LENGTH
         except ValidationError:
             problems.append(_("“%(email)s” is not a valid e-mail address") % {"email": email})
         else:
+            if len(email) > EMAIL_LENGTH:
+                problems.append(
+                    _("the e-mail address is longer than %(max)d characters")
+                    % {"max": EMAIL_LENGTH}
+                )
             if email in seen:
                 problems.append(
                     _("this e-mail address is also on line %(line)d") % {"line": seen[email]}

@@ -41,7 +41,7 @@ def _form_status(request: HttpRequest) -> int:
 @login_required
 def member_list(request: HttpRequest, school_id: int) -> HttpResponse:
     acting = get_membership_for(request.user, school_id, Permission.MANAGE_MEMBERS)
-    query = request.GET.get("q", "").strip()[:100]
+    query = request.GET.get("q", "").replace("\x00", "").strip()[:100]  # PostgreSQL: no NUL
     # For someone who has not joined yet: their newest usable invitation, and whether its
     # e-mail has gone out or still waits in the task queue.
     invitation = (

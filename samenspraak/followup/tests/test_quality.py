@@ -206,6 +206,13 @@ def test_a_forged_repeated_field_is_refused(client, teacher, session):
     assert QualityResponse.objects.count() <= 1
 
 
+def test_a_digit_that_is_no_number_is_refused(client, teacher, session):
+    """A superscript two is a digit to Python's isdigit, but no int."""
+    response = answer(client, teacher, session, {key: "²" for key in ALL_FOUR})
+    assert response.status_code == 400
+    assert not QualityResponse.objects.exists()
+
+
 def test_extra_fields_are_ignored(client, teacher, session):
     forged = {"user": "1", "period": "1999-2000/1", "_batch": "99"}
     answer(client, teacher, session, {**ALL_FOUR, **forged})

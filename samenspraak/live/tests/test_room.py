@@ -583,6 +583,12 @@ def test_a_code_no_session_has_says_so_in_dutch(client, room, typed):
     assert not room.participants.exists()
 
 
+def test_a_code_with_a_nul_character_finds_no_session(client, room):
+    """Not even asked of the database: PostgreSQL cannot compare with NUL."""
+    assert client.get("/join/%00/").status_code == 404
+    assert client.get("/join/K7%00Q2/").status_code == 404
+
+
 @pytest.fixture
 def dilemma_room(room):
     snapshot = room.session.method_snapshot

@@ -170,6 +170,16 @@ def test_a_role_not_in_the_method_is_refused(client, facilitator, copy):
     assert phase.silent == []
 
 
+@pytest.mark.parametrize("after", ["²", "①", "1" * 5000])
+def test_a_phase_after_something_that_is_no_id_goes_last(client, facilitator, copy, after):
+    client.force_login(facilitator)
+    before = copy.phases.count()
+    response = client.post(reverse("methods:phase_add", args=[copy.pk]), {"after": after})
+    assert response.status_code == 302
+    assert copy.phases.count() == before + 1
+    assert copy.phases.order_by("position").last().title_nl == "Nieuwe fase"
+
+
 def test_add_remove_and_reorder_phases_with_buttons(client, facilitator, copy):
     client.force_login(facilitator)
     first, second = list(copy.phases.all())

@@ -581,7 +581,9 @@ def test_numbers_are_read_the_dutch_and_the_english_way(text, number):
     assert parse_number(text) == number
 
 
-@pytest.mark.parametrize("text", ["", "3A", "nan", "inf", "1,2,3", "7-8"])
+@pytest.mark.parametrize(
+    "text", ["", "3A", "nan", "inf", "1,2,3", "7-8", "9" * 400, "-" + "9" * 16]
+)
 def test_text_is_not_a_number(text):
     assert parse_number(text) is None
 

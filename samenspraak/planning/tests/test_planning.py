@@ -228,6 +228,14 @@ def test_a_cycle_in_a_year_no_school_plans_in_is_refused(client, leader, group, 
     assert not Cycle.objects.exists()
 
 
+@pytest.mark.parametrize("wanted", ["²", "1" * 5000])
+@pytest.mark.parametrize("page", ["planning:session_create", "planning:cycle_create"])
+def test_a_school_that_is_no_id_is_the_one_they_plan_in(client, leader, wanted, page):
+    """A superscript two is a digit to isdigit, but no int; nor are 5,000 digits."""
+    client.force_login(leader)
+    assert client.get(reverse(page), {"school": wanted}).status_code == 200
+
+
 def test_session_without_group_or_invitees_is_refused(client, facilitator, group):
     client.force_login(facilitator)
     response = client.post(reverse("planning:session_create"), session_post(group) | {"group": ""})

@@ -144,6 +144,14 @@ def test_member_search_returns_a_fragment_for_htmx(client, admin, school, teache
     assert teacher.name in html and support.name not in html
 
 
+def test_member_search_ignores_a_nul_character(client, admin, school, teacher):
+    """PostgreSQL cannot compare with NUL: the search drops it instead of failing."""
+    client.force_login(admin)
+    response = client.get(reverse("schools:member_list", args=[school.pk]), {"q": "Daa\x00n"})
+    assert response.status_code == 200
+    assert teacher.name in response.content.decode()
+
+
 def test_member_list_query_count_does_not_grow_with_members(
     client, admin, school, django_assert_max_num_queries
 ):

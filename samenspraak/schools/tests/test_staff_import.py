@@ -125,6 +125,25 @@ def test_a_workbook_damaged_inside_is_refused_and_imports_nobody(client, admin, 
     assert Membership.objects.count() == 1  # only the admin
 
 
+def test_an_address_longer_than_the_column_is_refused(client, admin, school):
+    client.force_login(admin)
+    address = "a" * 60 + "@" + ".".join(["b" * 60] * 4) + ".nl"  # valid, 307 characters
+    response = upload(
+        client, school, "p.csv", f"naam;e-mail;rollen\nLang;{address};docent\n".encode()
+    )
+    assert response.status_code == 400
+    assert "langer dan 254 tekens" in response.content.decode()
+    assert Membership.objects.count() == 1
+
+
+def test_a_nul_character_late_in_the_file_is_refused(client, admin, school):
+    client.force_login(admin)
+    rows = "".join(f"Persoon {n};p{n}@linde.test;docent\n" for n in range(200))  # > 4 KB
+    content = f"naam;e-mail;rollen\n{rows}N\x00ul;nul@linde.test;docent\n".encode()
+    assert upload(client, school, "p.csv", content).status_code == 400
+    assert Membership.objects.count() == 1
+
+
 def test_file_without_header_columns_is_refused(client, admin, school):
     client.force_login(admin)
     response = upload(client, school, "p.csv", b"a;b;c\n1;2;3\n")
