@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 MAX_KEY_DIGITS = 18  # a 64-bit integer key has at most 19 digits; ours stay far below
+FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2099, 12, 31)  # the years a school plans in
 
 
 def is_key(text) -> bool:
@@ -15,9 +16,6 @@ def is_key(text) -> bool:
     it refuses too.)"""
     text = str(text)
     return text.isascii() and text.isdigit() and len(text) <= MAX_KEY_DIGITS
-
-
-FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2099, 12, 31)
 
 
 def check_day(day: date) -> None:
