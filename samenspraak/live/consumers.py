@@ -26,6 +26,9 @@ CLOSE_UNAUTHENTICATED = 4401
 CLOSE_ACCESS_REVOKED = 4403
 CLOSE_NOT_FOUND = 4404
 MAX_MESSAGE = 8 * 1024
+# Sent twice for one phase (two tabs, a double tap), these must not move the room twice:
+# the engine checks the phase they name, so they must name one.
+PHASE_MOVES = frozenset({"phase.next", "phase.back"})
 REORDER_WAIT = 0.5  # seconds an event may wait for the events before it (see deliver())
 log = logging.getLogger(__name__)
 
@@ -331,6 +334,9 @@ class RoomConsumer(PersonalConsumer):
             or not (phase is None or (isinstance(phase, int) and not isinstance(phase, bool)))
         ):
             await self.refuse(str(client_id), "invalid", _("Unknown action or bad payload."))
+            return
+        if phase is None and action in PHASE_MOVES:
+            await self.refuse(str(client_id), "invalid", _("Say which phase this is meant for."))
             return
         if holds_unstorable(payload):
             await self.refuse(

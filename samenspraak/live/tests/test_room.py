@@ -207,6 +207,24 @@ def test_an_action_for_an_old_phase_is_refused(room, facilitator, teacher):
     assert not Contribution.objects.filter(text="te laat").exists()
 
 
+def test_moving_the_phase_names_the_phase_it_moves_from(room, facilitator):
+    """Without `phase`, a second "next" from another tab would skip a phase unnoticed."""
+
+    async def scenario():
+        console = connect(room, facilitator, view="console")
+        assert (await console.connect())[0]
+        await console.receive_json_from()
+        await console.send_json_to(action("room.start"))
+        for kind in ("phase.next", "phase.back"):
+            await console.send_json_to(action(kind))
+            refused = await until(console, lambda m: m["type"] == "error")
+            assert refused["reason"] == "invalid" and refused["message"], refused
+        await console.disconnect()
+
+    async_to_sync(scenario)()
+    assert Room.objects.get(pk=room.pk).phase_index == 0
+
+
 @pytest.mark.parametrize(
     "message",
     [
