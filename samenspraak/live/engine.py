@@ -176,8 +176,10 @@ def _do(
             raise Refused("no_such_phase", _("There is no phase there."))
         _start_phase(room, target)
         return [_all(_phase_event(room))]
+    if kind in ("phase.pause", "phase.resume", "phase.extend") and phase is None:
+        raise Refused("not_started", _("The session has not started yet."))
     if kind == "phase.pause":
-        if room.paused_at is None and phase is not None:
+        if room.paused_at is None:
             room.paused_at = now
             room.status = RoomStatus.PAUSED
         return [_all(_phase_event(room))]

@@ -195,6 +195,22 @@ def test_clustering_actions_are_refused_outside_their_phase(group, facilitator, 
     r.refused(r.p[0], "vote.add", {"target": "c1"}, "wrong_phase")
 
 
+def test_the_timer_waits_for_the_start(group, facilitator, school, people):
+    """Before the first phase there is no timer to pause, resume or extend."""
+    room = make_room(group, facilitator, school, [phase("round")])
+    r = Room_(room, facilitator, people[:1])
+    for kind, payload in (
+        ("phase.pause", {}),
+        ("phase.resume", {}),
+        ("phase.extend", {"minutes": 5}),
+    ):
+        r.refused(r.lead, kind, payload, "not_started")
+    assert Room.objects.get(pk=room.pk).extra_seconds == 0
+    r.start()
+    r.do(r.lead, "phase.extend", {"minutes": 5})
+    assert Room.objects.get(pk=room.pk).extra_seconds == 300
+
+
 def test_true_names_nobody_not_the_seat_with_id_1(group, facilitator, school, people):
     """JSON's true is Python's 1: as a person it is refused, whoever has id 1. (Talk time
     once stored true as the speaker, and every later action failed on it.)"""
