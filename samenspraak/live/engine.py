@@ -23,6 +23,7 @@ from samenspraak.live import kinds
 from samenspraak.live.access import may_stay, runs_room
 from samenspraak.live.kinds import NOTE_KINDS, Refused, group_members, leads, whole_number
 from samenspraak.live.models import ClientAction, Contribution, Participant, Room, RoomStatus
+from samenspraak.methods.kinds import MethodRole
 from samenspraak.planning.models import Session, SessionStatus
 
 MAX_NOTE = 1000
@@ -221,7 +222,7 @@ def _do(
         wanted = whole_number(payload, "participant")
         target = room.participants.filter(pk=wanted).first() if wanted is not None else None
         role = payload.get("role")
-        if target is None or not isinstance(role, str) or len(role) > 30:
+        if target is None or role not in MethodRole.values:
             raise Refused("invalid", _("Choose a person and a role."))
         roles = set(target.roles)
         roles.symmetric_difference_update({role})

@@ -195,6 +195,16 @@ def test_clustering_actions_are_refused_outside_their_phase(group, facilitator, 
     r.refused(r.p[0], "vote.add", {"target": "c1"}, "wrong_phase")
 
 
+def test_only_roles_of_the_library_are_assigned(group, facilitator, school, people):
+    room = make_room(group, facilitator, school, [phase("round")])
+    r = Room_(room, facilitator, people[:1])
+    r.start()
+    for role in ("", "   ", "beheerder", 5, ["case_owner"]):
+        r.refused(r.lead, "role.assign", {"participant": r.p[0].pk, "role": role}, "invalid")
+    r.do(r.lead, "role.assign", {"participant": r.p[0].pk, "role": "case_owner"})
+    assert Participant.objects.get(pk=r.p[0].pk).roles == ["case_owner"]
+
+
 def test_the_timer_waits_for_the_start(group, facilitator, school, people):
     """Before the first phase there is no timer to pause, resume or extend."""
     room = make_room(group, facilitator, school, [phase("round")])
