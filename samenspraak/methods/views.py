@@ -39,6 +39,8 @@ from samenspraak.methods.kinds import SETTINGS, Kind, MethodRole, Output, Pdca
 from samenspraak.methods.models import Method, Phase
 from samenspraak.methods.services import CardRow
 
+MAX_PHASES = 40  # the longest work form of the library has 11; one room, one session
+
 
 def _status(request: HttpRequest) -> int:
     return 400 if request.method == "POST" else 200
@@ -238,6 +240,9 @@ def phase_edit(request: HttpRequest, method_id: int, phase_id: int) -> HttpRespo
 @require_POST
 def phase_add(request: HttpRequest, method_id: int) -> HttpResponse:
     method = get_editable_method_for(request.user, method_id)
+    if method.phases.count() >= MAX_PHASES:
+        messages.error(request, _("A work form has at most %(max)d phases.") % {"max": MAX_PHASES})
+        return redirect("methods:method_edit", method_id=method.pk)
     after = None
     if is_key(request.POST.get("after", "")):
         after = method.phases.filter(pk=int(request.POST["after"])).first()

@@ -180,6 +180,15 @@ def test_a_phase_after_something_that_is_no_id_goes_last(client, facilitator, co
     assert copy.phases.order_by("position").last().title_nl == "Nieuwe fase"
 
 
+def test_a_work_form_takes_at_most_forty_phases(client, facilitator, copy):
+    for _ in range(40 - copy.phases.count()):
+        services.phase_add(method=copy, by=facilitator)
+    client.force_login(facilitator)
+    response = client.post(reverse("methods:phase_add", args=[copy.pk]), follow=True)
+    assert "Een werkvorm heeft hoogstens 40 fasen." in response.content.decode()
+    assert copy.phases.count() == 40
+
+
 def test_add_remove_and_reorder_phases_with_buttons(client, facilitator, copy):
     client.force_login(facilitator)
     first, second = list(copy.phases.all())
