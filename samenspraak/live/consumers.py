@@ -110,18 +110,23 @@ class TokenBucket:
     """Slows down one client that sends too fast, not the room: 5 actions a second,
     bursts of 10."""
 
-    def __init__(self, rate: float = 5.0, burst: int = 10):
-        self.rate, self.burst = rate, burst
-        self.tokens, self.at = float(burst), time.monotonic()
+    def __init__(self, rate: float = 5.0, burst: int = 10, clock=time.monotonic):
+        self.rate, self.burst, self.clock = rate, burst, clock
+        self.tokens, self.at = float(burst), clock()
 
     def take(self) -> bool:
-        now = time.monotonic()
+        now = self.clock()
         self.tokens = min(self.burst, self.tokens + (now - self.at) * self.rate)
         self.at = now
         if self.tokens >= 1:
             self.tokens -= 1
             return True
         return False
+
+    async def wait(self, sleep=asyncio.sleep) -> None:
+        """Take a token, sleeping until there is one: the one client waits, nobody else."""
+        while not self.take():
+            await sleep((1 - self.tokens) / self.rate)
 
 
 class RoomConsumer(PersonalConsumer):
@@ -168,6 +173,9 @@ class RoomConsumer(PersonalConsumer):
         # no hidden totals) and has facilitator actions refused (engine: `console_only`).
         self.facilitator = console
         self.bucket = TokenBucket()
+        # A full state costs the shared database thread; a client asking again and again
+        # gets it at this pace (the page asks once per gap, so it never waits).
+        self.syncs = TokenBucket(rate=1.0, burst=5)
         self.delivered, self.held, self.release = -1, {}, None
         self.joined = [room_group(self.room_id)]
         if signed_in:
@@ -303,6 +311,7 @@ class RoomConsumer(PersonalConsumer):
             await self.send_json({"type": "pong"})
             return
         if kind == "sync":
+            await self.syncs.wait()
             await self.send_state()
             return
         if kind != "action":

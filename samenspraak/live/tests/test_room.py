@@ -1,6 +1,7 @@
 """The live room over the real ASGI application and channel layer: the phase engine,
 anonymity, replays and stale actions, rate limiting, reconnects and revocation."""
 
+import asyncio
 import functools
 import json
 import logging
@@ -16,6 +17,7 @@ from django.utils import timezone
 
 from samenspraak.asgi import application
 from samenspraak.live.access import room_of
+from samenspraak.live.consumers import TokenBucket
 from samenspraak.live.models import Contribution, Room
 from samenspraak.methods.models import Method
 from samenspraak.methods.services import method_copy, snapshot_take
@@ -304,6 +306,45 @@ def test_a_client_that_sends_too_fast_is_slowed_down(room, teacher):
             await phone.send_json_to(action("hand.raise"))
         replies = [await phone.receive_json_from(timeout=5) for _ in range(25)]
         assert any(r.get("reason") == "slow_down" for r in replies)
+        await phone.disconnect()
+
+    async_to_sync(scenario)()
+
+
+def test_a_client_asking_for_the_state_again_and_again_waits_its_turn():
+    """Syncs beyond the burst wait for their token (a full state costs the shared database
+    thread); one at a time, at the bucket's pace, none refused."""
+    now = [0.0]
+    bucket = TokenBucket(rate=1.0, burst=3, clock=lambda: now[0])
+    waited = []
+
+    async def sleep(seconds):
+        waited.append(seconds)
+        now[0] += seconds
+
+    async def ask(times):
+        for _ in range(times):
+            await bucket.wait(sleep)
+
+    asyncio.run(ask(6))
+    assert waited == [1.0, 1.0, 1.0]  # the first three at once, then one a second
+
+
+def test_syncs_beyond_the_burst_are_answered_not_refused(room, teacher):
+    async def scenario():
+        phone = connect(room, teacher)
+        assert (await phone.connect())[0]
+        await phone.receive_json_from()
+        for _ in range(7):  # two more than the burst: those two wait a second each
+            await phone.send_json_to({"type": "sync"})
+        states, other = 0, []
+        while states < 7:
+            message = await phone.receive_json_from(timeout=5)
+            if message["type"] == "state":
+                states += 1
+            else:
+                other.append(message)
+        assert not [m for m in other if m["type"] == "error"], other
         await phone.disconnect()
 
     async_to_sync(scenario)()
