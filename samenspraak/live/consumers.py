@@ -3,6 +3,7 @@ import json
 import logging
 import time
 import uuid
+from collections.abc import Awaitable, Callable
 from urllib.parse import parse_qs
 
 from channels.db import database_sync_to_async
@@ -110,7 +111,9 @@ class TokenBucket:
     """Slows down one client that sends too fast, not the room: 5 actions a second,
     bursts of 10."""
 
-    def __init__(self, rate: float = 5.0, burst: int = 10, clock=time.monotonic):
+    def __init__(
+        self, rate: float = 5.0, burst: int = 10, clock: Callable[[], float] = time.monotonic
+    ):
         self.rate, self.burst, self.clock = rate, burst, clock
         self.tokens, self.at = float(burst), clock()
 
@@ -123,7 +126,7 @@ class TokenBucket:
             return True
         return False
 
-    async def wait(self, sleep=asyncio.sleep) -> None:
+    async def wait(self, sleep: Callable[[float], Awaitable[None]] = asyncio.sleep) -> None:
         """Take a token, sleeping until there is one: the one client waits, nobody else."""
         while not self.take():
             await sleep((1 - self.tokens) / self.rate)
