@@ -80,6 +80,7 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from samenspraak.followup.models import Instrument, QualityAnswered, QualityResponse
 from samenspraak.followup.registers import register_answer
+from samenspraak.lib.forms import is_key
 from samenspraak.schools.models import Group
 
 MIN_ANSWERS = 5
@@ -302,7 +303,7 @@ def clean_answers(questionnaire: Questionnaire, data: Mapping) -> dict[str, int]
         if isinstance(raw, bool) or not isinstance(raw, (int, str)):
             raise ValidationError(_("Choose one of the answers on the scale."))
         text = str(raw).strip()
-        if not (text.isascii() and text.isdigit()) or len(text) > 2:  # "²" is a digit too
+        if not is_key(text) or len(text) > 2:
             raise ValidationError(
                 _("Choose a number from %(low)d to %(high)d.") % {"low": low, "high": high}
             )

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from samenspraak.followup import services as followup
 from samenspraak.followup.models import ActionPoint, Agreement, Insight
 from samenspraak.lib import tables as seating
-from samenspraak.lib.forms import check_day
+from samenspraak.lib.forms import MAX_KEY_DIGITS, check_day
 from samenspraak.live.models import Cluster, Contribution, Participant, Room
 from samenspraak.methods.models import Card, CardDeck
 
@@ -68,8 +68,9 @@ def whole_number(payload: dict, name: str) -> int | None:
 
 
 def _is_key(value) -> bool:
-    # SQLite cannot even compare with an integer of 64 bits or more (OverflowError).
-    return isinstance(value, int) and not isinstance(value, bool) and 0 < value < 2**63
+    # As lib.forms.is_key for typed ids: SQLite cannot even compare with an integer of 64
+    # bits or more (OverflowError).
+    return isinstance(value, int) and not isinstance(value, bool) and 0 < value < 10**MAX_KEY_DIGITS
 
 
 def _title(payload: dict, name: str = "title", limit: int = MAX_TITLE) -> str:

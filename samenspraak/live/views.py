@@ -57,11 +57,12 @@ def join(request: HttpRequest) -> HttpResponse:
 
 
 def join_code(request: HttpRequest, code: str) -> HttpResponse:
-    code_known = len(code) <= 8 and all(c in JOIN_CODE_ALPHABET for c in code.upper())
-    session = _session_by_code(code.upper()) if code_known else None  # never NUL to the database
+    # The form's rule for a code (the code alphabet: never a NUL to the database); a bound
+    # and cleaned form also takes the error below.
+    form = JoinForm({"code": code[:8]})
+    known = form.is_valid() and len(code) <= 8
+    session = _session_by_code(form.cleaned_data["code"]) if known else None
     if session is None:
-        form = JoinForm({"code": code[:8]})
-        form.is_valid()  # a bound, cleaned form takes the error below
         form.add_error(None, _("No session has this code. Check it on the projector."))
         return render(request, "live/join.html", {"form": form}, status=404)
     if request.user.is_authenticated:

@@ -56,7 +56,7 @@ def _planner_school(request: HttpRequest):
     """The school to plan in: the one named in ?school= or the only one the person plans in."""
     memberships = planner_memberships(request.user)
     wanted = request.GET.get("school") or request.POST.get("school")
-    if wanted and is_key(wanted):
+    if is_key(wanted or ""):
         memberships = [m for m in memberships if m.school_id == int(wanted)]
     if not memberships:
         raise Http404
