@@ -3,6 +3,7 @@ import json
 import logging
 import time
 import uuid
+import weakref
 from collections.abc import Awaitable, Callable
 from urllib.parse import parse_qs
 
@@ -132,6 +133,34 @@ class TokenBucket:
             await sleep((1 - self.tokens) / self.rate)
 
 
+class Pace:
+    """How fast one seat may go: actions, and full states asked for with `sync`. All the
+    sockets of a seat in this process share it (two tabs, a second phone, the console), so
+    opening more sockets buys no more room; with two processes a seat has at most two."""
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic):
+        self.actions = TokenBucket(clock=clock)
+        # A full state costs the shared database thread; a client asking again and again
+        # gets it at this pace (the page asks once per gap, so it never waits).
+        self.syncs = TokenBucket(rate=1.0, burst=5, clock=clock)
+
+
+# A seat's Pace lives as long as one of its sockets holds it.
+_paces: weakref.WeakValueDictionary[int, Pace] = weakref.WeakValueDictionary()
+
+
+def pace_for(participant_id: int | None, clock: Callable[[], float] = time.monotonic) -> Pace:
+    """The pace of this seat, shared with its other sockets in this process (`clock` only
+    counts for a seat that has none yet). A screen without a seat, the projector, which
+    never acts, gets one of its own."""
+    if participant_id is None:
+        return Pace(clock)
+    pace = _paces.get(participant_id)
+    if pace is None:
+        pace = _paces[participant_id] = Pace(clock)
+    return pace
+
+
 class RoomConsumer(PersonalConsumer):
     """One connection to a live room: a participant's phone, the facilitator's console or
     the projector. See docs/live-protocol.md."""
@@ -175,10 +204,7 @@ class RoomConsumer(PersonalConsumer):
         # A planner on the phone page takes part like anyone else (their own table's notes,
         # no hidden totals) and has facilitator actions refused (engine: `console_only`).
         self.facilitator = console
-        self.bucket = TokenBucket()
-        # A full state costs the shared database thread; a client asking again and again
-        # gets it at this pace (the page asks once per gap, so it never waits).
-        self.syncs = TokenBucket(rate=1.0, burst=5)
+        self.pace = pace_for(self.participant.pk if self.participant is not None else None)
         self.delivered, self.held, self.release = -1, {}, None
         self.joined = [room_group(self.room_id)]
         if signed_in:
@@ -314,13 +340,13 @@ class RoomConsumer(PersonalConsumer):
             await self.send_json({"type": "pong"})
             return
         if kind == "sync":
-            await self.syncs.wait()
+            await self.pace.syncs.wait()
             await self.send_state()
             return
         if kind != "action":
             await self.refuse(content.get("id"), "unknown_message", _("Unknown message type."))
             return
-        if not self.bucket.take():
+        if not self.pace.actions.take():
             await self.refuse(content.get("id"), "slow_down", _("Too many messages; slow down."))
             return
         await self.handle_action(content)

@@ -16,9 +16,10 @@ from django.test import Client
 from django.utils import timezone
 
 from samenspraak.asgi import application
+from samenspraak.live import consumers
 from samenspraak.live.access import room_of
-from samenspraak.live.consumers import TokenBucket
-from samenspraak.live.models import Contribution, Room
+from samenspraak.live.consumers import TokenBucket, pace_for
+from samenspraak.live.models import Contribution, Participant, Room
 from samenspraak.methods.models import Method
 from samenspraak.methods.services import method_copy, snapshot_take
 from samenspraak.planning.models import Session
@@ -309,6 +310,40 @@ def test_a_client_that_sends_too_fast_is_slowed_down(room, teacher):
         await phone.disconnect()
 
     async_to_sync(scenario)()
+
+
+def test_a_seats_sockets_share_one_pace(room, teacher, facilitator):
+    """A second tab or phone buys no more room: a seat's sockets share one pace (its clock
+    stands still here, so no token comes back while the test runs). Someone else's pace
+    is their own."""
+    seat = Participant.objects.create(room=room, user=teacher)
+    pace = pace_for(seat.pk, clock=lambda: 0.0)
+
+    def reply(ws):
+        return until(ws, lambda m: m["type"] in ("ack", "error"))
+
+    async def scenario():
+        first, second = connect(room, teacher), connect(room, teacher)
+        console = connect(room, facilitator, view="console")
+        for ws in (first, second, console):
+            assert (await ws.connect())[0]
+            await until(ws, lambda m: m["type"] == "state")
+        for _ in range(10):  # the whole burst, from the first tab
+            await first.send_json_to(action("hand.raise"))
+        burst = [await reply(first) for _ in range(10)]
+        assert not any(r.get("reason") == "slow_down" for r in burst)
+        await second.send_json_to(action("hand.raise"))
+        assert (await reply(second))["reason"] == "slow_down"
+        await console.send_json_to(action("room.start"))
+        assert (await reply(console))["type"] == "ack"
+        for ws in (first, second, console):
+            await ws.disconnect()
+
+    try:
+        async_to_sync(scenario)()
+        assert pace.actions.tokens == 0
+    finally:
+        consumers._paces.pop(seat.pk, None)  # SQLite may give a later test's seat this id
 
 
 def test_a_client_asking_for_the_state_again_and_again_waits_its_turn():
@@ -682,6 +717,11 @@ def test_positions_on_a_dilemma_show_a_distribution_without_names(
         for bad in ("C", 3, None, True):
             await phone.send_json_to(action("position.take", {"value": bad}, phase=0))
             assert (await until(phone, lambda m: m["type"] == "error"))["reason"] == "invalid"
+        # As with dots, the facilitator leads and takes no position: the room's figure is
+        # the group's.
+        await console.send_json_to(action("position.take", {"value": "A"}, phase=0))
+        refused = await until(console, lambda m: m["type"] == "error")
+        assert refused["reason"] == "forbidden" and refused["message"]
         fresh = connect(room, teacher)
         assert (await fresh.connect())[0]
         state = await fresh.receive_json_from()
