@@ -278,6 +278,8 @@ def _do(
     if kind == "position.take":
         if phase["kind"] != "positions":
             raise Refused("wrong_phase", _("Positions are taken in a dilemma phase."))
+        if actor is None or kinds.leads(room, actor):  # as with dots: the group's positions
+            raise Refused("forbidden", _("The facilitator does not take a position."))
         value = payload.get("value")
         if _setting(phase, "mode", "ab") == "ab":
             valid = value in ("A", "B")

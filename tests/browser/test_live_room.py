@@ -457,5 +457,8 @@ def test_positions_on_a_dilemma(browser, server, screens):
         expect(projector.page.locator("#live-positions")).not_to_contain_text(name)
     third.page.get_by_role("button", name="Optie A").click()  # changing one's mind
     expect(distribution).to_contain_text("Optie A: 3")
+    # The facilitator leads and takes no position: the console shows the figure only.
+    expect(console.page.locator("#live-position-dist")).to_contain_text("Optie A: 3")
+    expect(console.page.get_by_role("button", name="Optie A")).to_have_count(0)
     assert_accessible(first.page, "a phone taking a position")
     assert_accessible(projector.page, "the projector with positions")

@@ -601,6 +601,31 @@ def test_a_named_consent_check_without_reasons_required(group, facilitator, scho
     r.refused(r.lead, "consent.close", {"agreement": foreign.pk}, "invalid")
 
 
+def test_a_check_left_open_takes_answers_in_the_next_phase(group, facilitator, school, people):
+    """As on the agreements page, an open check takes answers until it is closed, also after
+    the room has moved on; there a concern always needs a reason (the phase that could
+    waive it is over)."""
+    room = make_room(
+        group,
+        facilitator,
+        school,
+        [phase("consent", anonymous=False, reasons_required=False), phase("dialogue")],
+    )
+    r = Room_(room, facilitator, people[:2])
+    r.start()
+    r.do(r.lead, "consent.propose", {"text": "Afspraak"})
+    agreement = Agreement.objects.get()
+    r.do(r.lead, "phase.next")
+    r.do(r.p[0], "consent.answer", {"agreement": agreement.pk, "answer": "agree"})
+    r.refused(r.p[1], "consent.answer", {"agreement": agreement.pk, "answer": "concern"}, "invalid")
+    r.do(
+        r.p[1], "consent.answer", {"agreement": agreement.pk, "answer": "concern", "reason": "Tijd"}
+    )
+    assert sorted(SupportAnswer.objects.values_list("answer", flat=True)) == ["agree", "concern"]
+    r.do(r.lead, "consent.close", {"agreement": agreement.pk})
+    r.refused(r.lead, "consent.answer", {"agreement": agreement.pk, "answer": "agree"}, "invalid")
+
+
 # --- Capture and review -------------------------------------------------------------------
 
 

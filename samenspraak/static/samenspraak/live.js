@@ -618,7 +618,7 @@
         : Array.from({ length: settings.scale_points || 5 }, (_, i) => i + 1);
     const buttons = $("live-position-buttons");
     if (buttons) {
-      show(buttons, Boolean(me) && !silent);
+      show(buttons, Boolean(me) && !me.leads && !silent);
       // Keep the buttons (and the keyboard focus) when only the choice changes.
       if (buttons.dataset.values !== values.join(",")) {
         buttons.dataset.values = values.join(",");
