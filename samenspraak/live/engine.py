@@ -224,6 +224,9 @@ def _do(
         role = payload.get("role")
         if target is None or role not in MethodRole.values:
             raise Refused("invalid", _("Choose a person and a role."))
+        if kinds.leads(room, target) and role not in target.roles:  # taking one off is fine
+            # Not in a round's order, at a table or in a pair: a role would do nothing.
+            raise Refused("invalid", _("Whoever leads the session takes no role in it."))
         roles = set(target.roles)
         roles.symmetric_difference_update({role})
         target.roles = sorted(roles)

@@ -511,6 +511,11 @@ def test_a_whole_world_cafe_with_three_rounds(browser, server, screens):  # noqa
         toggle = person_row(console, host).locator('button[data-role="table_host"]')
         toggle.click()
         expect(toggle).to_have_attribute("aria-pressed", "true")
+    # Who leads is marked so on the console and gets no role: they sit at no table.
+    lead = person_row(console, server.data["facilitator"]["name"])
+    expect(lead).to_contain_text("leidt de sessie")
+    expect(lead.locator('button[data-action="role.assign"]:visible')).to_have_count(0)
+    expect(lead.get_by_role("button", name="Spreekt nu")).to_be_visible()
     # A host's phone names the role all session long; a traveller's names none.
     for phone, name in zip(phones, names, strict=True):
         role = phone.page.locator("#live-your-role")

@@ -205,6 +205,20 @@ def test_only_roles_of_the_library_are_assigned(group, facilitator, school, peop
     assert Participant.objects.get(pk=r.p[0].pk).roles == ["case_owner"]
 
 
+def test_whoever_leads_takes_no_role(group, facilitator, school, people):
+    """The facilitator is in no round's order, pair or table: a role would do nothing. A
+    role held from before someone led can still be taken off."""
+    room = make_room(group, facilitator, school, [phase("round")])
+    r = Room_(room, facilitator, people[:1])
+    r.start()
+    for role in ("case_owner", "table_host"):
+        r.refused(r.lead, "role.assign", {"participant": r.lead.pk, "role": role}, "invalid")
+    assert Participant.objects.get(pk=r.lead.pk).roles == []
+    Participant.objects.filter(pk=r.lead.pk).update(roles=["table_host"])
+    r.do(r.lead, "role.assign", {"participant": r.lead.pk, "role": "table_host"})
+    assert Participant.objects.get(pk=r.lead.pk).roles == []
+
+
 def test_the_timer_waits_for_the_start(group, facilitator, school, people):
     """Before the first phase there is no timer to pause, resume or extend."""
     room = make_room(group, facilitator, school, [phase("round")])

@@ -921,6 +921,7 @@
       for (const slot of row.querySelectorAll('[data-slot="for"]')) {
         setText(slot, ` (${person.name})`);
       }
+      show(row.querySelector('[data-slot="leads"]'), Boolean(person.leads));
       show(row.querySelector('[data-slot="talking"]'), person.id === talking);
       row.classList.toggle("is-talking", person.id === talking);
       for (const button of row.querySelectorAll("[data-action]")) {
@@ -928,8 +929,12 @@
         if (action === "talk.start") show(button, person.id !== talking && !ended);
         if (action === "talk.stop") show(button, person.id === talking && !ended);
         if (action === "role.assign") {
-          button.setAttribute("aria-pressed", String((person.roles || []).includes(button.dataset.role)));
+          const holds = (person.roles || []).includes(button.dataset.role);
+          button.setAttribute("aria-pressed", String(holds));
           button.disabled = ended;
+          // Who leads is in no order, pair or table: no role to give (one held from before
+          // they led can still be taken off).
+          show(button, !person.leads || holds);
         }
       }
     }
