@@ -345,6 +345,8 @@ def test_a_whole_incident_method_session(browser, server, screens):  # noqa: F81
     for phone in phones:
         expect(phone.page.locator("#live-vote-list > li")).to_have_count(3)
         expect(phone.page.locator("#live-dots-left")).to_contain_text("1")
+        # No notes were written before: no "0 notes so far" under the vote.
+        expect(phone.page.locator("#live-note-count")).to_be_hidden()
     add = 'button[data-vote="vote.add"]'
     choices = [cases[1], cases[1], cases[1], cases[0], cases[1], cases[2]]
     for phone, case in zip(phones, choices, strict=True):

@@ -769,10 +769,16 @@
     setText($("live-notes-from"), from ? t("notesFrom", { title: from.title }) : "");
     show($("live-notes-from"), Boolean(from));
 
-    // While hidden: only how many.
+    // While hidden: only how many. In a later phase that works on them, only if there
+    // are any: "0 notes so far" under a vote on the facilitator's options says nothing.
     const count = state.note_counts[String(notesPhase)] || 0;
     const counting =
-      Boolean(phase) && !ended && !shared && !atTable && WRITING.has(phaseAt(notesPhase)?.kind);
+      Boolean(phase) &&
+      !ended &&
+      !shared &&
+      !atTable &&
+      WRITING.has(phaseAt(notesPhase)?.kind) &&
+      (notesPhase === index || count > 0);
     setText($("live-note-count"), t("noteCount", { count }));
     show($("live-note-count"), counting);
   }
