@@ -408,6 +408,9 @@ def test_a_whole_incident_method_session(browser, server, screens):  # noqa: F81
     for phone in phones:
         if phone is not owner:
             expect(phone.page.locator("#live-silent")).to_be_hidden()
+    expect(console.button("pairs.form")).to_have_text("Drietallen vormen")
+    for screen in everyone:  # named for what the phase makes
+        expect(screen.page.locator("#live-groups-heading")).to_have_text("Drietallen")
     console.button("pairs.form").click()
     expect(projector.page.locator("#live-group-list li")).to_have_count(2)
     expect(console.page.locator("#live-group-list li")).to_have_count(2)

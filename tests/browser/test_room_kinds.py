@@ -236,6 +236,8 @@ def test_themes_votes_cards_pairs_consent_and_capture(browser, server, screens):
 
     # Pairs: three people make one trio; every phone names its partners.
     next_phase(console, everyone, "In tweetallen")
+    expect(console.button("pairs.form")).to_have_text("Tweetallen vormen")
+    expect(phones[0].page.locator("#live-groups-heading")).to_have_text("Tweetallen")
     console.button("pairs.form").click()
     for phone in phones:
         expect(phone.page.locator("#live-my-group")).to_be_visible()

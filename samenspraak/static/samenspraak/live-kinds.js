@@ -351,6 +351,11 @@ window.SamenspraakLiveKinds = (api) => {
     const pairs = active && phase.kind === "pairs";
     show($("live-groups"), pairs);
     if (!pairs) return;
+    // Named for the groups the phase makes (pairs may end with one trio, no more).
+    const trios = settings.group_size === 3;
+    setText($("live-groups-heading"), t(trios ? "trios" : "pairs"));
+    setText($("live-groups-none"), t(trios ? "triosNone" : "pairsNone"));
+    setText(document.querySelector('button[data-action="pairs.form"]'), t(trios ? "formTrios" : "formPairs"));
     const formed = state().groups[String(index)];
     const groups = (formed && formed.groups) || [];
     const speaker = (group) => group[formed && formed.switched ? 1 : 0];
