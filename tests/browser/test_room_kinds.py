@@ -220,6 +220,11 @@ def test_themes_votes_cards_pairs_consent_and_capture(browser, server, screens):
     phones[1].page.locator("#live-vote-list > li", has_text="Tijd").locator(add).click()
     expect(projector.page.locator("#live-dots-placed")).to_contain_text("3")
     expect(projector.page.locator("#live-vote-list .live-bar:visible")).to_have_count(0)
+    # The projector's hint is as large as its other text, to be read from the back.
+    size = "e => parseFloat(getComputedStyle(e).fontSize)"
+    hint = projector.page.locator("#live-vote-hidden").evaluate(size)
+    text = projector.page.locator("#live-dots-placed").evaluate(size)
+    assert hint >= 0.9 * text, (hint, text)
     assert_accessible(phones[0].page, "a phone voting")
     console.button("votes.reveal").click()
     expect(projector.page.locator("#live-vote-list > li", has_text="Rust")).to_contain_text("2")
