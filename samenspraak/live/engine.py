@@ -38,6 +38,7 @@ FACILITATOR_ACTIONS = {
     "notes.reveal",
     "round.start",
     "turn.next",
+    "turn.give",
     "talk.start",
     "talk.stop",
     "role.assign",
@@ -323,15 +324,27 @@ def _do(
         if order_kind == "random":
             random.shuffle(people)
         state = _speaking_state(room)
-        state.update(
-            {
-                "order": people if order_kind != "free" else [],
-                "done": [],
-                "passed": [],
-                "free": order_kind == "free",
-            }
-        )
+        state.update({"order": people, "done": [], "passed": [], "free": order_kind == "free"})
+        state.pop("current", None)
+        if state["free"]:
+            # Popcorn: everyone in the round, in no order; whoever speaks gets the floor
+            # from the console (`turn.give`), and the room sees who is still to speak.
+            state["current"] = None
         return [_all({"kind": "speaking", "phase": room.phase_index, "state": state})]
+    if kind == "turn.give":
+        state = _speaking_state(room)
+        if phase["kind"] != "round" or not state.get("free"):
+            raise Refused("wrong_phase", _("The floor is given in a round in free order."))
+        waiting = [p for p in state["order"] if p not in state["done"] and p not in state["passed"]]
+        target = whole_number(payload, "participant")
+        if target not in waiting:
+            raise Refused("invalid", _("That person has had a turn or is not in this round."))
+        if state["current"] not in (None, target):
+            state["done"].append(state["current"])
+        state["current"] = target
+        return [_all({"kind": "speaking", "phase": room.phase_index, "state": state})]
+    if kind in ("turn.next", "turn.pass") and _speaking_state(room).get("free"):
+        return _free_turn(room, actor, phase, kind)
     if kind in ("turn.next", "turn.pass"):
         state = _speaking_state(room)
         waiting = [p for p in state["order"] if p not in state["done"] and p not in state["passed"]]
@@ -365,6 +378,28 @@ def _do(
                 queue.remove(target)
         return [_all({"kind": "talk", "talk": talk_summary(room)})]
     raise Refused("unknown", _("Unknown action."))
+
+
+def _free_turn(room: Room, actor: Participant | None, phase: dict, kind: str) -> list[dict]:
+    """A round in free order: `turn.next` ends the turn of whoever has the floor;
+    `turn.pass` lets someone still to speak pass, whenever they like (there is no order
+    to wait for)."""
+    state = _speaking_state(room)
+    waiting = [p for p in state["order"] if p not in state["done"] and p not in state["passed"]]
+    if kind == "turn.next":
+        if state["current"] is None:
+            if not waiting:
+                raise Refused("nobody_waiting", _("Everyone has had a turn."))
+            raise Refused("invalid", _("Nobody has the floor: give it to someone first."))
+        state["done"].append(state["current"])
+        state["current"] = None
+    else:
+        if actor is None or actor.pk not in waiting or not _setting(phase, "pass_allowed", True):
+            raise Refused("not_your_turn", _("You can only pass while you are still to speak."))
+        state["passed"].append(actor.pk)
+        if state["current"] == actor.pk:
+            state["current"] = None
+    return [_all({"kind": "speaking", "phase": room.phase_index, "state": state})]
 
 
 def _table_note(

@@ -569,6 +569,8 @@ def remove_leader(room: Room, participant: Participant) -> tuple[list[dict], dic
         for name in _SPEAKING_LISTS:
             if name in state:
                 state[name] = [p for p in state[name] if p != pk]
+        if state.get("current") == pk:  # had the floor in a round in free order
+            state["current"] = None
         changed["orders"].append(int(key))
         events.append(_all({"kind": "speaking", "phase": int(key), "state": state}))
     for key, formed in room.groups.items():

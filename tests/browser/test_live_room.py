@@ -62,8 +62,10 @@ def session(title, slug):
 writing = session("Terugblik op de studiedag", "check-out-plus-delta")
 gossip = session("Intervisie: de stille klas", "gossip-method")
 dilemma = session("Dilemma: toetsen of niet", "dilemma-dialogue")
+popcorn = session("Inchecken: één woord", "check-in-one-word")
 print(json.dumps({
     "dilemma": dilemma.pk,
+    "popcorn": popcorn.pk,
     "writing": writing.pk,
     "gossip": gossip.pk,
     "facilitator": {"email": facilitator.email, "name": facilitator.name},
@@ -462,3 +464,56 @@ def test_positions_on_a_dilemma(browser, server, screens):
     expect(console.page.get_by_role("button", name="Optie A")).to_have_count(0)
     assert_accessible(first.page, "a phone taking a position")
     assert_accessible(projector.page, "the projector with positions")
+
+
+def test_a_round_in_free_order(browser, server, screens):
+    """Popcorn: no order to wait for. The console gives the floor to whoever speaks up;
+    every screen shows who has spoken and who is still to speak; anyone still to speak
+    may pass at any time."""
+    console, projector, phones = room_screens(browser, server, server.data["popcorn"], screens)
+    first, second, third = phones
+    names = [t["name"] for t in server.data["teachers"]]
+    console.button("room.start").click()
+    console.button("phase.next").click()
+    console.button("round.start").click()
+    for screen in (console, projector, *phones):
+        expect(screen.page.locator("#live-round-heading")).to_have_text(
+            "Vrije volgorde: wie nog aan het woord komt"
+        )
+        expect(screen.page.locator("#live-order li")).to_have_count(3)
+        expect(screen.page.locator("#live-order li[aria-current]")).to_have_count(0)
+    expect(console.button("turn.next")).to_have_count(0)  # nobody has the floor yet
+    for phone in phones:  # no turn to wait for: each may pass
+        expect(phone.page.locator("#live-pass")).to_be_visible()
+        expect(phone.page.locator("#live-your-turn")).to_be_hidden()
+    order = console.page.locator("#live-order li")
+    give = order.filter(has_text=names[2]).get_by_role("button", name="Het woord geven")
+    give.focus()
+    console.page.keyboard.press("Enter")  # by keyboard: the focus goes on to "End the turn"
+    expect(third.page.locator("#live-your-turn")).to_be_visible()
+    expect(console.button("turn.next")).to_be_focused()
+    now = projector.page.locator("#live-order li[aria-current]")
+    expect(now).to_contain_text(names[2])
+    # The list is drawn anew with every change: a focused "Give the floor" stays focused.
+    first_give = order.filter(has_text=names[0]).get_by_role("button", name="Het woord geven")
+    first_give.focus()
+    second.page.locator("#live-pass").click()
+    expect(order.filter(has_text=names[1])).to_have_class(re.compile(r"live-turn--passed"))
+    expect(first_give).to_be_focused()
+    expect(projector.page.locator("#live-order li", has_text=names[1])).to_have_class(
+        re.compile(r"live-turn--passed")
+    )
+    expect(second.page.locator("#live-pass")).to_be_hidden()
+    expect(now).to_contain_text(names[2])  # the floor stays with who has it
+    assert_accessible(console.page, "the console in a round in free order")
+    expect(console.button("turn.next")).to_have_text("Beurt afronden")
+    console.button("turn.next").click()
+    expect(projector.page.locator("#live-order li", has_text=names[2])).to_have_class(
+        re.compile(r"live-turn--done")
+    )
+    expect(third.page.locator("#live-your-turn")).to_be_hidden()
+    waiting = projector.page.locator("#live-order li.live-turn--waiting")
+    expect(waiting).to_have_count(1)
+    expect(waiting).to_contain_text(names[0])
+    assert_accessible(first.page, "a phone still to speak in a free round")
+    assert_accessible(projector.page, "the projector with a free round")

@@ -747,6 +747,45 @@ def test_the_facilitator_is_out_of_the_round_and_the_equal_share(
     assert [p["leads"] for p in r.state(r.p[0])["participants"]] == [True, False, False, False]
 
 
+def test_a_round_in_free_order_shows_who_is_still_to_speak(group, facilitator, school, people):
+    """Popcorn: everyone in the round, no order to wait for. The console gives the floor
+    to whoever speaks (the one before is then done), ends a turn, and anyone still to
+    speak may pass at any time; the room sees who is still to speak throughout."""
+    room = make_room(group, facilitator, school, [phase("round", order="free")])
+    r = Room_(room, facilitator, people[:4])
+    a, b, c, d = (p.pk for p in r.p)
+    r.start()
+    state = events_for(r.do(r.lead, "round.start"), "all")[0]["state"]
+    assert state["order"] == [a, b, c, d] and state["free"] and state["current"] is None
+    r.refused(r.lead, "turn.next", reason="invalid")  # nobody has the floor yet
+    state = events_for(r.do(r.lead, "turn.give", {"participant": c}), "all")[0]["state"]
+    assert state["current"] == c and state["done"] == []
+    r.do(r.p[3], "turn.pass")  # d passes while c speaks: c keeps the floor
+    state = events_for(r.do(r.lead, "turn.give", {"participant": a}), "all")[0]["state"]
+    assert (state["current"], state["done"], state["passed"]) == (a, [c], [d])
+    for gone in (c, d, r.lead.pk, True, None, "x"):  # had a turn, passed, not in it, bad
+        r.refused(r.lead, "turn.give", {"participant": gone}, "invalid")
+    r.refused(r.p[2], "turn.pass", reason="not_your_turn")  # c has had a turn
+    r.refused(r.p[1], "turn.give", {"participant": b}, "forbidden")
+    state = events_for(r.do(r.lead, "turn.next"), "all")[0]["state"]
+    assert (state["current"], state["done"]) == (None, [c, a])
+    r.do(r.lead, "turn.give", {"participant": b})
+    state = events_for(r.do(r.p[1], "turn.pass"), "all")[0]["state"]  # the floor, passed on
+    assert (state["current"], state["passed"]) == (None, [d, b])
+    r.refused(r.lead, "turn.next", reason="nobody_waiting")
+    assert r.state(r.p[0])["speaking"]["done"] == [c, a]
+
+
+def test_the_floor_is_given_only_in_a_free_round(group, facilitator, school, people):
+    room = make_room(group, facilitator, school, [phase("round"), phase("dialogue")])
+    r = Room_(room, facilitator, people[:2])
+    r.start()
+    r.do(r.lead, "round.start")  # fixed order: the next in line speaks
+    r.refused(r.lead, "turn.give", {"participant": r.p[1].pk}, "wrong_phase")
+    r.do(r.lead, "phase.next")
+    r.refused(r.lead, "turn.give", {"participant": r.p[1].pk}, "wrong_phase")
+
+
 def test_after_a_round_the_facilitator_adds_the_options_to_vote_on(
     group, facilitator, school, people
 ):
@@ -1060,3 +1099,12 @@ def test_who_is_left_alone_when_their_partner_starts_leading(groups, expected):
     events, changed = kinds.remove_leader(room, Participant(pk=9))
     assert room.groups["0"] == {"groups": expected, "switched": True}
     assert changed["pairs"] == ([0] if events else [])
+
+
+def test_a_seat_that_starts_leading_gives_up_the_floor_of_a_free_round():
+    state = {"order": [1, 9, 2], "done": [1], "passed": [], "queue": [], "free": True}
+    room = Room(speaking={"0": state | {"current": 9}, "1": state | {"current": 2}})
+    events, changed = kinds.remove_leader(room, Participant(pk=9))
+    assert room.speaking["0"]["current"] is None and room.speaking["0"]["order"] == [1, 2]
+    assert room.speaking["1"]["current"] == 2  # someone else's floor stays theirs
+    assert changed["orders"] == [0, 1] and len(events) == 2

@@ -551,8 +551,17 @@
       const twin =
         row && row.isConnected && row.querySelector('button[data-action^="talk."]:not([hidden])');
       const phaseShown = $("live-phase") && !$("live-phase").hidden;
-      (twin || (phaseShown ? $("live-phase-title") : $("live-title")))?.focus();
+      (twin || floorButton(focused) || (phaseShown ? $("live-phase-title") : $("live-title")))?.focus();
     }
+  }
+
+  function floorButton(focused) {
+    // The order of a free round is drawn anew with each change: the same person's "Give
+    // the floor" if they are still to speak, else "End the turn" for whoever has it now.
+    if (focused.dataset.action !== "turn.give") return null;
+    const same = `#live-order button[data-participant="${focused.dataset.participant}"]`;
+    const end = '#live-controls button[data-action="turn.next"]';
+    return document.querySelector(same) || root.querySelector(`${end}:not([hidden])`);
   }
 
   function renderSpeaking(phase, settings, me, silent, ended) {
@@ -562,13 +571,17 @@
     const passed = speaking.passed || [];
     const queue = speaking.queue || [];
     const waiting = order.filter((id) => !done.includes(id) && !passed.includes(id));
-    const current = waiting.length ? waiting[0] : null;
+    // In free order whoever has the floor is named by the console; else the next in line.
+    const free = Boolean(speaking.free);
+    const current = free ? (speaking.current ?? null) : waiting.length ? waiting[0] : null;
     const active = Boolean(phase) && !ended;
 
     show($("live-silent"), active && silent);
 
     // Round order with who is still to speak.
     show($("live-round"), active && order.length > 0);
+    setText($("live-round-heading"), t(free ? "freeOrder" : "speakingOrder"));
+    const giving = free && active && VIEW === "facilitator" && state.facilitator;
     fillList($("live-order"), order, (id) => {
       let kind = "waiting";
       if (done.includes(id)) kind = "done";
@@ -580,6 +593,14 @@
       const label = { now: "turnNow", done: "turnDone", passed: "turnPassed", waiting: "turnWaiting" };
       item.append(element("span", "live-turn__state", t(label[kind])));
       if (kind === "now") item.setAttribute("aria-current", "step");
+      if (giving && kind === "waiting") {
+        const give = element("button", "button button--secondary live-turn__give", t("giveFloor"));
+        give.type = "button";
+        give.dataset.action = "turn.give";
+        give.dataset.participant = String(id);
+        give.append(element("span", "visually-hidden", ` (${nameOf(id)})`));
+        item.append(give);
+      }
       return item;
     });
 
@@ -589,10 +610,12 @@
       element("li", "", nameOf(id) + (me && id === me.id ? ` ${t("you")}` : "")),
     );
 
-    // Own buttons: hand in a dialogue, pass on one's own turn.
+    // Own buttons: hand in a dialogue, pass on one's own turn (in free order: while still
+    // to speak).
     const myTurn = active && me && current === me.id;
     show($("live-your-turn"), Boolean(myTurn) && !silent);
-    const canPass = Boolean(myTurn) && !silent && settings.pass_allowed !== false;
+    const mayPass = free ? active && me && waiting.includes(me.id) : myTurn;
+    const canPass = Boolean(mayPass) && !silent && settings.pass_allowed !== false;
     show($("live-pass"), canPass);
     const handPhase =
       active && me && !silent && phase.kind === "dialogue" && settings.hand_queue !== false;
@@ -877,9 +900,17 @@
       "tables.next":
         live && kind === "tables" && Boolean(seating) && seating.round < seating.schedule.length - 1,
       "round.start": Boolean(phase) && phase.kind === "round" && !ended,
-      "turn.next": Boolean(phase) && phase.kind === "round" && waiting.length > 0 && !ended,
+      "turn.next":
+        Boolean(phase) &&
+        phase.kind === "round" &&
+        (speaking.free ? speaking.current != null : waiting.length > 0) &&
+        !ended,
       "talk.stop": talking !== null && !ended,
     };
+    setText(
+      document.querySelector('#live-controls button[data-action="turn.next"]'),
+      t(speaking.free ? "endTurn" : "nextSpeaker"),
+    );
     const controls = $("live-controls");
     if (controls) {
       for (const button of controls.querySelectorAll("[data-action]")) {
