@@ -76,10 +76,7 @@ def phase_seconds_left(room: Room, now=None) -> int | None:
     phase = current_phase(room)
     if phase is None or room.phase_started_at is None:
         return None
-    now = now or timezone.now()
-    until = room.paused_at or now
-    used = (until - room.phase_started_at).total_seconds() - room.paused_seconds
-    return int(phase["minutes"] * 60 + room.extra_seconds - used)
+    return int(phase["minutes"] * 60 + room.extra_seconds - room.running_seconds(now))
 
 
 def _all(event: dict) -> dict:
@@ -101,6 +98,10 @@ def _start_phase(room: Room, index: int) -> None:
     room.paused_seconds = 0
     room.extra_seconds = 0
     room.status = RoomStatus.RUNNING
+    # Back in a round that ran: whoever has the floor starts their turn's clock again.
+    speaking = room.speaking.get(str(index))
+    if speaking and "turn_at" in speaking:
+        speaking["turn_at"] = 0 if kinds.floor_holder(speaking) is not None else None
 
 
 def _phase_event(room: Room) -> dict:
@@ -118,10 +119,12 @@ def _phase_event(room: Room) -> dict:
 
 def timer(room: Room) -> dict:
     phase = current_phase(room)
+    running = room.running_seconds()
     return {
         "seconds_left": phase_seconds_left(room),
         "paused": room.paused_at is not None,
         "minutes": phase["minutes"] if phase else None,
+        "running": int(running) if running is not None and phase else None,
     }
 
 
@@ -330,6 +333,7 @@ def _do(
             # Popcorn: everyone in the round, in no order; whoever speaks gets the floor
             # from the console (`turn.give`), and the room sees who is still to speak.
             state["current"] = None
+        kinds.floor_moved(room, state, before=None)
         return [_all({"kind": "speaking", "phase": room.phase_index, "state": state})]
     if kind == "turn.give":
         state = _speaking_state(room)
@@ -339,9 +343,11 @@ def _do(
         target = whole_number(payload, "participant")
         if target not in waiting:
             raise Refused("invalid", _("That person has had a turn or is not in this round."))
-        if state["current"] not in (None, target):
-            state["done"].append(state["current"])
+        before = state["current"]
+        if before not in (None, target):
+            state["done"].append(before)
         state["current"] = target
+        kinds.floor_moved(room, state, before)
         return [_all({"kind": "speaking", "phase": room.phase_index, "state": state})]
     if kind in ("turn.next", "turn.pass") and _speaking_state(room).get("free"):
         return _free_turn(room, actor, phase, kind)
@@ -356,6 +362,7 @@ def _do(
             state["passed"].append(actor.pk)
         else:
             state["done"].append(waiting[0])
+        kinds.floor_moved(room, state, before=waiting[0])
         return [_all({"kind": "speaking", "phase": room.phase_index, "state": state})]
     if kind in ("hand.raise", "hand.lower"):
         if actor is None:
@@ -386,6 +393,7 @@ def _free_turn(room: Room, actor: Participant | None, phase: dict, kind: str) ->
     to wait for)."""
     state = _speaking_state(room)
     waiting = [p for p in state["order"] if p not in state["done"] and p not in state["passed"]]
+    before = state["current"]
     if kind == "turn.next":
         if state["current"] is None:
             if not waiting:
@@ -399,6 +407,7 @@ def _free_turn(room: Room, actor: Participant | None, phase: dict, kind: str) ->
         state["passed"].append(actor.pk)
         if state["current"] == actor.pk:
             state["current"] = None
+    kinds.floor_moved(room, state, before)
     return [_all({"kind": "speaking", "phase": room.phase_index, "state": state})]
 
 

@@ -105,6 +105,26 @@ def leads(room: Room, participant: Participant) -> bool:
     return participant.user_id is not None and participant.user_id == room.session.facilitator_id
 
 
+def floor_holder(state: dict) -> int | None:
+    """Who has the floor in a round: in free order whoever the console gave it to; else
+    the first of those still to speak."""
+    if state.get("free"):
+        return state.get("current")
+    finished = set(state.get("done", [])) | set(state.get("passed", []))
+    return next((p for p in state.get("order", []) if p not in finished), None)
+
+
+def floor_moved(room: Room, state: dict, before: int | None) -> None:
+    """Start the clock of a turn (`turn_at`: how long the phase had run then) when the
+    floor went to someone else than `before`; none while nobody has it. The screens count
+    the phase's `seconds_per_person` down from it."""
+    holder = floor_holder(state)
+    if holder is None:
+        state["turn_at"] = None
+    elif holder != before:
+        state["turn_at"] = int(room.running_seconds() or 0)
+
+
 def group_members(room: Room) -> list[Participant]:
     """Everyone in the room except those who lead it: staff first, then guests, each in
     the order they joined."""
@@ -566,11 +586,14 @@ def remove_leader(room: Room, participant: Participant) -> tuple[list[dict], dic
     for key, state in room.speaking.items():
         if key == "talking" or not any(pk in state.get(name, []) for name in _SPEAKING_LISTS):
             continue
+        before = floor_holder(state)
         for name in _SPEAKING_LISTS:
             if name in state:
                 state[name] = [p for p in state[name] if p != pk]
         if state.get("current") == pk:  # had the floor in a round in free order
             state["current"] = None
+        if int(key) == room.phase_index:  # another phase's clock restarts with it
+            floor_moved(room, state, before)
         changed["orders"].append(int(key))
         events.append(_all({"kind": "speaking", "phase": int(key), "state": state}))
     for key, formed in room.groups.items():

@@ -35,7 +35,7 @@ class Room(models.Model):
     paused_seconds = models.PositiveIntegerField(default=0)  # paused time within this phase
     extra_seconds = models.IntegerField(default=0)  # extensions of this phase
     revealed = models.JSONField(default=list)  # phase indexes whose notes are shown
-    speaking = models.JSONField(default=dict)  # per phase: order, done, passed, queue, current
+    speaking = models.JSONField(default=dict)  # per phase: order, done, passed, queue, …
     positions = models.JSONField(default=dict)  # per phase: participant id -> position
     talk_time = models.JSONField(default=dict)  # participant id -> seconds (while open)
     talk_distribution = models.JSONField(default=list)  # after the end: shares, no names
@@ -51,6 +51,13 @@ class Room(models.Model):
 
     def __str__(self) -> str:
         return f"room of session {self.session_id}"
+
+    def running_seconds(self, now=None) -> float | None:
+        """How long the current phase has run, pauses left out (None before the first)."""
+        if self.phase_started_at is None:
+            return None
+        until = self.paused_at or now or timezone.now()
+        return (until - self.phase_started_at).total_seconds() - self.paused_seconds
 
 
 class Participant(models.Model):

@@ -494,6 +494,11 @@ def test_a_round_in_free_order(browser, server, screens):
     expect(console.button("turn.next")).to_be_focused()
     now = projector.page.locator("#live-order li[aria-current]")
     expect(now).to_contain_text(names[2])
+    # Twenty seconds a person (the work form's setting), counting down on every screen.
+    for screen in (projector, third):
+        expect(screen.page.locator("#live-turn-time")).to_have_text(
+            re.compile(rf"^{re.escape(names[2])}: nog 00:[0-2]\d voor deze beurt$")
+        )
     # The list is drawn anew with every change: a focused "Give the floor" stays focused.
     first_give = order.filter(has_text=names[0]).get_by_role("button", name="Het woord geven")
     first_give.focus()
@@ -512,6 +517,7 @@ def test_a_round_in_free_order(browser, server, screens):
         re.compile(r"live-turn--done")
     )
     expect(third.page.locator("#live-your-turn")).to_be_hidden()
+    expect(projector.page.locator("#live-turn-time")).to_be_hidden()  # nobody has the floor
     waiting = projector.page.locator("#live-order li.live-turn--waiting")
     expect(waiting).to_have_count(1)
     expect(waiting).to_contain_text(names[0])

@@ -776,6 +776,48 @@ def test_a_round_in_free_order_shows_who_is_still_to_speak(group, facilitator, s
     assert r.state(r.p[0])["speaking"]["done"] == [c, a]
 
 
+def test_a_turn_is_timed_on_the_phases_clock(group, facilitator, school, people):
+    """`turn_at` is how long the phase had run when the floor moved (pauses left out): the
+    screens count the phase's seconds per person down from it. Going back to the round
+    starts the clock of whoever has the floor again."""
+    room = make_room(
+        group, facilitator, school, [phase("round", seconds_per_person=90), phase("dialogue")]
+    )
+    r = Room_(room, facilitator, people[:3])
+    r.start()
+
+    def run_for(seconds, paused=0):
+        started = timezone.now() - timedelta(seconds=seconds + paused)
+        Room.objects.filter(pk=room.pk).update(phase_started_at=started, paused_seconds=paused)
+
+    def turn_at(outcome):
+        return events_for(outcome, "all")[0]["state"]["turn_at"]
+
+    run_for(30)
+    assert 29 <= turn_at(r.do(r.lead, "round.start")) <= 31
+    run_for(100, paused=40)  # a pause of 40 s does not count
+    assert 99 <= turn_at(r.do(r.lead, "turn.next")) <= 101
+    timer = r.state(r.lead)["timer"]
+    assert 99 <= timer["running"] <= 101
+    r.do(r.p[1], "turn.pass")
+    r.do(r.lead, "turn.next")
+    assert Room.objects.get(pk=room.pk).speaking["0"]["turn_at"] is None  # everyone spoke
+    r.do(r.lead, "round.start")
+    r.do(r.lead, "phase.next")
+    run_for(50)
+    r.do(r.lead, "phase.back")
+    assert Room.objects.get(pk=room.pk).speaking["0"]["turn_at"] == 0
+
+
+def test_a_rooms_running_time_leaves_out_its_pauses():
+    start = timezone.now()
+    room = Room(phase_started_at=start, paused_seconds=20)
+    assert room.running_seconds(start + timedelta(seconds=90)) == 70
+    room.paused_at = start + timedelta(seconds=60)  # paused now: the clock stands still
+    assert room.running_seconds(start + timedelta(seconds=500)) == 40
+    assert Room().running_seconds() is None
+
+
 def test_the_floor_is_given_only_in_a_free_round(group, facilitator, school, people):
     room = make_room(group, facilitator, school, [phase("round"), phase("dialogue")])
     r = Room_(room, facilitator, people[:2])

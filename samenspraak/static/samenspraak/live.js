@@ -438,31 +438,61 @@
   function setTimer(timer) {
     timerBase = {
       left: timer && typeof timer.seconds_left === "number" ? timer.seconds_left : null,
+      running: timer && typeof timer.running === "number" ? timer.running : null,
       at: performance.now(),
       paused: Boolean(timer && timer.paused),
     };
     tick();
   }
 
+  function sinceTimer() {
+    return timerBase.paused ? 0 : (performance.now() - timerBase.at) / 1000;
+  }
+
   function secondsLeft() {
     if (timerBase.left === null) return null;
-    const gone = timerBase.paused ? 0 : (performance.now() - timerBase.at) / 1000;
-    return Math.floor(timerBase.left - gone);
+    return Math.floor(timerBase.left - sinceTimer());
+  }
+
+  function clockText(seconds) {
+    const shown = Math.max(0, seconds);
+    return `${String(Math.floor(shown / 60)).padStart(2, "0")}:${String(shown % 60).padStart(2, "0")}`;
+  }
+
+  function tickTurn() {
+    // A round's time per person, counted from when the floor went to whoever has it,
+    // on the phase's clock (a pause stops it too). Shown, never enforced.
+    const line = $("live-turn-time");
+    if (!line) return;
+    const phase = state ? phaseAt(state.phase_index) : null;
+    const speaking = (state && state.speaking) || {};
+    const limit = phase && phase.kind === "round" ? ((phase.settings || {}).seconds_per_person ?? 60) : 0;
+    const holder = floorHolder(speaking);
+    const on =
+      state.status !== "ended" &&
+      limit > 0 &&
+      holder !== null &&
+      typeof speaking.turn_at === "number" &&
+      timerBase.running !== null;
+    show(line, on);
+    if (!on) return;
+    const left = Math.floor(limit - (timerBase.running + sinceTimer() - speaking.turn_at));
+    const name = nameOf(holder);
+    setText(line, left > 0 ? t("turnTime", { name, time: clockText(left) }) : t("turnOver", { name }));
+    line.classList.toggle("is-over", left <= 0);
   }
 
   function tick() {
     const clock = $("live-timer");
     if (!clock) return;
+    if (state) tickTurn();
     const left = state && state.status === "ended" ? null : secondsLeft();
     if (left === null) {
       setText(clock, "--:--");
       show($("live-time-up"), false);
       return;
     }
-    const shown = Math.max(0, left);
-    const minutes = String(Math.floor(shown / 60)).padStart(2, "0");
-    const seconds = String(shown % 60).padStart(2, "0");
-    setText(clock, `${minutes}:${seconds}`);
+    setText(clock, clockText(left));
     clock.classList.toggle("is-over", left <= 0);
     show($("live-time-up"), left <= 0 && !timerBase.paused);
   }
@@ -555,6 +585,13 @@
     }
   }
 
+  function floorHolder(speaking) {
+    // In free order whoever the console gave the floor to; else the next in line.
+    if (speaking.free) return speaking.current ?? null;
+    const finished = [...(speaking.done || []), ...(speaking.passed || [])];
+    return (speaking.order || []).find((id) => !finished.includes(id)) ?? null;
+  }
+
   function floorButton(focused) {
     // The order of a free round is drawn anew with each change: the same person's "Give
     // the floor" if they are still to speak, else "End the turn" for whoever has it now.
@@ -571,9 +608,8 @@
     const passed = speaking.passed || [];
     const queue = speaking.queue || [];
     const waiting = order.filter((id) => !done.includes(id) && !passed.includes(id));
-    // In free order whoever has the floor is named by the console; else the next in line.
     const free = Boolean(speaking.free);
-    const current = free ? (speaking.current ?? null) : waiting.length ? waiting[0] : null;
+    const current = floorHolder(speaking);
     const active = Boolean(phase) && !ended;
 
     show($("live-silent"), active && silent);
@@ -628,6 +664,7 @@
       show(hand, Boolean(handPhase));
     }
     show($("live-speak-actions"), Boolean(handPhase) || canPass);
+    tickTurn();
   }
 
   function renderPositions(phase, settings, me, silent, ended) {
