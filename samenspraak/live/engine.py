@@ -373,6 +373,8 @@ def _do(
             queue.append(actor.pk)
         state["queue"] = queue
         return [_all({"kind": "speaking", "phase": room.phase_index, "state": state})]
+    if kind == "talk.start" and not _tracks_talk(phase):
+        raise Refused("wrong_phase", _("Talk time is not tracked in this phase."))
     if kind in ("talk.start", "talk.stop"):
         _close_talk(room, now)
         if kind == "talk.start":
@@ -446,6 +448,12 @@ def _table_note(
         _all({"kind": "note_count", "phase": room.phase_index, "count": mine.count()}),
     ]
     return events
+
+
+def _tracks_talk(phase: dict) -> bool:
+    """Talk time can be marked in any phase, except a dialogue whose work form turned
+    "Track talk time" off."""
+    return phase["kind"] != "dialogue" or bool(_setting(phase, "talk_time", True))
 
 
 def _close_talk(room: Room, now) -> None:

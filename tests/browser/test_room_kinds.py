@@ -90,7 +90,12 @@ handover = session(
     "Overdracht", [phase("dot_voting", "Stemmen", dots_per_person=2)],
     occasion="De sectie wisselt van voorzitter", goal="Kiezen", shared_interest="Rust in de les",
 )
+quiet = session("Open gesprek", [
+    phase("dialogue", "Zonder spreektijd", talk_time=False),
+    phase("dialogue", "Met spreektijd"),
+])
 print(json.dumps({
+    "quiet": quiet.pk,
     "kinds": kinds.pk,
     "cafe": cafe.pk,
     "handover": handover.pk,
@@ -368,3 +373,18 @@ def test_a_phone_whose_seat_starts_leading_stops_voting(browser, server, screens
     expect(phones[0].page.locator("#live-dots-left")).to_be_hidden()
     expect(phones[0].page.locator("#live-phase-title")).to_have_text("Stemmen")
     expect(phones[1].page.locator("#live-dots-left")).to_be_visible()
+
+
+def test_a_dialogue_without_talk_time_offers_no_speaks_now(browser, server, screens):  # noqa: F811
+    """The work form turned "Track talk time" off for the first dialogue: the console offers
+    no "Speaks now" there; the next dialogue tracks it again."""
+    teachers = server.data["teachers"][:1]
+    console, _, _ = open_room(browser, server, server.data["quiet"], teachers, screens)
+    speaks = console.page.locator('#live-people button[data-action="talk.start"]:visible')
+    expect(speaks).to_have_count(2)  # before the start: any phase may use it
+    console.button("room.start").click()
+    expect(console.page.locator("#live-phase-title")).to_have_text("Zonder spreektijd")
+    expect(speaks).to_have_count(0)
+    console.button("phase.next").click()
+    expect(console.page.locator("#live-phase-title")).to_have_text("Met spreektijd")
+    expect(speaks).to_have_count(2)

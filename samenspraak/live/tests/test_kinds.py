@@ -818,6 +818,19 @@ def test_a_rooms_running_time_leaves_out_its_pauses():
     assert Room().running_seconds() is None
 
 
+def test_a_dialogue_without_talk_time_refuses_to_time_anyone(group, facilitator, school, people):
+    room = make_room(
+        group, facilitator, school, [phase("round"), phase("dialogue", talk_time=False)]
+    )
+    r = Room_(room, facilitator, people[:2])
+    r.start()
+    r.do(r.lead, "talk.start", {"participant": r.p[0].pk})  # a round: timed
+    r.do(r.lead, "phase.next")
+    r.refused(r.lead, "talk.start", {"participant": r.p[1].pk}, "wrong_phase")
+    r.do(r.lead, "talk.stop")  # what ran before can still be stopped
+    assert list(Room.objects.get(pk=room.pk).talk_time) == [str(r.p[0].pk)]
+
+
 def test_the_floor_is_given_only_in_a_free_round(group, facilitator, school, people):
     room = make_room(group, facilitator, school, [phase("round"), phase("dialogue")])
     r = Room_(room, facilitator, people[:2])

@@ -967,10 +967,12 @@
       show(end, false);
       show($("live-end-confirm"), false);
     }
-    renderPeople(talking, ended);
+    // A dialogue whose work form turned talk time off offers no "Speaks now".
+    const tracks = !phase || phase.kind !== "dialogue" || settings.talk_time !== false;
+    renderPeople(talking, ended, tracks);
   }
 
-  function renderPeople(talking, ended) {
+  function renderPeople(talking, ended, tracks) {
     const list = $("live-people");
     const template = $("live-person-template");
     if (!list || !template) return;
@@ -1000,7 +1002,7 @@
       row.classList.toggle("is-talking", person.id === talking);
       for (const button of row.querySelectorAll("[data-action]")) {
         const action = button.dataset.action;
-        if (action === "talk.start") show(button, person.id !== talking && !ended);
+        if (action === "talk.start") show(button, person.id !== talking && !ended && tracks);
         if (action === "talk.stop") show(button, person.id === talking && !ended);
         if (action === "role.assign") {
           const holds = (person.roles || []).includes(button.dataset.role);
