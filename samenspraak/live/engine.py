@@ -339,7 +339,7 @@ def _do(
         state = _speaking_state(room)
         if phase["kind"] != "round" or not state.get("free"):
             raise Refused("wrong_phase", _("The floor is given in a round in free order."))
-        waiting = [p for p in state["order"] if p not in state["done"] and p not in state["passed"]]
+        waiting = kinds.still_to_speak(state)
         target = whole_number(payload, "participant")
         if target not in waiting:
             raise Refused("invalid", _("That person has had a turn or is not in this round."))
@@ -353,7 +353,7 @@ def _do(
         return _free_turn(room, actor, phase, kind)
     if kind in ("turn.next", "turn.pass"):
         state = _speaking_state(room)
-        waiting = [p for p in state["order"] if p not in state["done"] and p not in state["passed"]]
+        waiting = kinds.still_to_speak(state)
         if not waiting:
             raise Refused("nobody_waiting", _("Everyone has had a turn."))
         if kind == "turn.pass":
@@ -394,7 +394,7 @@ def _free_turn(room: Room, actor: Participant | None, phase: dict, kind: str) ->
     `turn.pass` lets someone still to speak pass, whenever they like (there is no order
     to wait for)."""
     state = _speaking_state(room)
-    waiting = [p for p in state["order"] if p not in state["done"] and p not in state["passed"]]
+    waiting = kinds.still_to_speak(state)
     before = state["current"]
     if kind == "turn.next":
         if state["current"] is None:

@@ -105,13 +105,18 @@ def leads(room: Room, participant: Participant) -> bool:
     return participant.user_id is not None and participant.user_id == room.session.facilitator_id
 
 
+def still_to_speak(state: dict) -> list[int]:
+    """Those in a round's order who have neither spoken nor passed, in order."""
+    finished = set(state.get("done", [])) | set(state.get("passed", []))
+    return [p for p in state.get("order", []) if p not in finished]
+
+
 def floor_holder(state: dict) -> int | None:
     """Who has the floor in a round: in free order whoever the console gave it to; else
     the first of those still to speak."""
     if state.get("free"):
         return state.get("current")
-    finished = set(state.get("done", [])) | set(state.get("passed", []))
-    return next((p for p in state.get("order", []) if p not in finished), None)
+    return next(iter(still_to_speak(state)), None)
 
 
 def floor_moved(room: Room, state: dict, before: int | None) -> None:
@@ -592,7 +597,8 @@ def remove_leader(room: Room, participant: Participant) -> tuple[list[dict], dic
                 state[name] = [p for p in state[name] if p != pk]
         if state.get("current") == pk:  # had the floor in a round in free order
             state["current"] = None
-        if int(key) == room.phase_index:  # another phase's clock restarts with it
+        # The clock of this phase's turn; another phase's restarts when it starts again.
+        if int(key) == room.phase_index:
             floor_moved(room, state, before)
         changed["orders"].append(int(key))
         events.append(_all({"kind": "speaking", "phase": int(key), "state": state}))
