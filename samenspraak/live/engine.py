@@ -367,11 +367,15 @@ def _do(
     if kind in ("hand.raise", "hand.lower"):
         if actor is None:
             raise Refused("forbidden", _("Join the session first."))
+        if kind == "hand.raise" and not (
+            phase["kind"] == "dialogue" and _setting(phase, "hand_queue", True)
+        ):
+            raise Refused("wrong_phase", _("Hands are raised in an open dialogue."))
         state = _speaking_state(room)
-        queue = [p for p in state["queue"] if p != actor.pk]
-        if kind == "hand.raise":
-            queue.append(actor.pk)
-        state["queue"] = queue
+        if kind == "hand.lower":
+            state["queue"] = [p for p in state["queue"] if p != actor.pk]
+        elif actor.pk not in state["queue"]:  # raised twice, a hand keeps its place
+            state["queue"].append(actor.pk)
         return [_all({"kind": "speaking", "phase": room.phase_index, "state": state})]
     if kind == "talk.start" and not _tracks_talk(phase):
         raise Refused("wrong_phase", _("Talk time is not tracked in this phase."))
@@ -382,9 +386,13 @@ def _do(
             if target is None or not room.participants.filter(pk=target).exists():
                 raise Refused("invalid", _("That person is not in the room."))
             room.speaking["talking"] = {"participant": target, "since": now.isoformat()}
-            queue = _speaking_state(room)["queue"]
-            if target in queue:
-                queue.remove(target)
+            state = _speaking_state(room)
+            if target in state["queue"]:  # they have the word now: their hand goes down
+                state["queue"].remove(target)
+                return [
+                    _all({"kind": "talk", "talk": talk_summary(room)}),
+                    _all({"kind": "speaking", "phase": room.phase_index, "state": state}),
+                ]
         return [_all({"kind": "talk", "talk": talk_summary(room)})]
     raise Refused("unknown", _("Unknown action."))
 

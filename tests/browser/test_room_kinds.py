@@ -375,16 +375,29 @@ def test_a_phone_whose_seat_starts_leading_stops_voting(browser, server, screens
     expect(phones[1].page.locator("#live-dots-left")).to_be_visible()
 
 
-def test_a_dialogue_without_talk_time_offers_no_speaks_now(browser, server, screens):  # noqa: F811
+def test_open_dialogues_with_and_without_talk_time(browser, server, screens):  # noqa: F811
     """The work form turned "Track talk time" off for the first dialogue: the console offers
-    no "Speaks now" there; the next dialogue tracks it again."""
-    teachers = server.data["teachers"][:1]
-    console, _, _ = open_room(browser, server, server.data["quiet"], teachers, screens)
+    no "Speaks now" there; the next dialogue tracks it again. In a dialogue a phone raises
+    a hand: every screen lists it; whoever the console marks as speaking leaves the queue."""
+    teachers = server.data["teachers"][:2]
+    console, projector, phones = open_room(browser, server, server.data["quiet"], teachers, screens)
     speaks = console.page.locator('#live-people button[data-action="talk.start"]:visible')
-    expect(speaks).to_have_count(2)  # before the start: any phase may use it
+    expect(speaks).to_have_count(3)  # before the start: any phase may use it
     console.button("room.start").click()
     expect(console.page.locator("#live-phase-title")).to_have_text("Zonder spreektijd")
     expect(speaks).to_have_count(0)
     console.button("phase.next").click()
     expect(console.page.locator("#live-phase-title")).to_have_text("Met spreektijd")
-    expect(speaks).to_have_count(2)
+    expect(speaks).to_have_count(3)
+    first, second = phones
+    for phone in (second, first):  # the second teacher's hand goes up first
+        phone.page.get_by_role("button", name="Steek je hand op").click()
+    queue = projector.page.locator("#live-queue-list li")
+    expect(queue).to_have_text([teachers[1]["name"], teachers[0]["name"]])
+    expect(first.page.get_by_role("button", name="Laat je hand zakken")).to_be_visible()
+    assert_accessible(first.page, "a phone with its hand up")
+    row = console.page.locator("#live-people li", has_text=teachers[1]["name"])
+    row.locator('button[data-action="talk.start"]').click()
+    expect(queue).to_have_text([teachers[0]["name"]])
+    first.page.get_by_role("button", name="Laat je hand zakken").click()
+    expect(projector.page.locator("#live-queue")).to_be_hidden()

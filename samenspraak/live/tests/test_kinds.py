@@ -831,6 +831,49 @@ def test_a_dialogue_without_talk_time_refuses_to_time_anyone(group, facilitator,
     assert list(Room.objects.get(pk=room.pk).talk_time) == [str(r.p[0].pk)]
 
 
+def test_hands_are_raised_in_an_open_dialogue(group, facilitator, school, people):
+    """The queue keeps the order hands went up; a second raise keeps its place; the one
+    the facilitator marks as speaking leaves it. No hands in a round, nor in a dialogue
+    whose work form turned the queue off."""
+    room = make_room(
+        group,
+        facilitator,
+        school,
+        [phase("dialogue"), phase("round"), phase("dialogue", hand_queue=False)],
+    )
+    r = Room_(room, facilitator, people[:3])
+    a, b, c = r.p
+    r.start()
+
+    def queue(outcome):
+        return events_for(outcome, "all")[0]["state"]["queue"]
+
+    assert queue(r.do(b, "hand.raise")) == [b.pk]
+    assert queue(r.do(a, "hand.raise")) == [b.pk, a.pk]
+    assert queue(r.do(b, "hand.raise")) == [b.pk, a.pk]  # a double tap keeps the place
+    assert queue(r.do(c, "hand.lower")) == [b.pk, a.pk]  # no hand up: nothing changes
+    # b gets the word: the room hears that b's hand is down (it used to learn it only from
+    # a later change of the queue).
+    outcome = r.do(r.lead, "talk.start", {"participant": b.pk})
+    assert [e["kind"] for e in events_for(outcome, "all")] == ["talk", "speaking"]
+    assert r.state(c)["speaking"]["queue"] == [a.pk]
+    assert queue(r.do(c, "hand.raise")) == [a.pk, c.pk]
+    assert queue(r.do(a, "hand.lower")) == [c.pk]
+    assert r.state(b)["speaking"]["queue"] == [c.pk]
+    r.do(r.lead, "phase.next")  # a round
+    r.refused(a, "hand.raise", reason="wrong_phase")
+    r.do(r.lead, "phase.next")  # a dialogue without a queue
+    r.refused(a, "hand.raise", reason="wrong_phase")
+    r.do(a, "hand.lower")  # lowering is always fine
+
+
+def test_a_seat_that_starts_leading_lowers_its_hand():
+    state = {"order": [], "done": [], "passed": [], "queue": [3, 9, 2]}
+    room = Room(speaking={"0": state})
+    kinds.remove_leader(room, Participant(pk=9))
+    assert room.speaking["0"]["queue"] == [3, 2]
+
+
 def test_the_floor_is_given_only_in_a_free_round(group, facilitator, school, people):
     room = make_room(group, facilitator, school, [phase("round"), phase("dialogue")])
     r = Room_(room, facilitator, people[:2])
@@ -949,8 +992,6 @@ def test_opening_the_console_takes_a_seat_out_of_the_order_pairs_and_tables(
     planner = r.p[0]
     r.start()
     r.do(r.lead, "round.start")
-    r.do(r.p[2], "hand.raise")
-    r.do(planner, "hand.raise")
     r.do(r.lead, "turn.next")  # the planner (first to join) has spoken
     r.do(r.lead, "phase.next")
     pairs = r.do(r.lead, "pairs.form").events[0]["event"]["groups"]
@@ -972,10 +1013,10 @@ def test_opening_the_console_takes_a_seat_out_of_the_order_pairs_and_tables(
         "talk",
     ]
     assert all(i["audience"] == "all" for i in outcome.events)
-    # The round: out of the order, done and the hand queue; the others keep their turns.
+    # The round: out of the order and done; the others keep their turns.
     others = [p.pk for p in r.p[1:]]
     assert after.speaking["0"]["order"] == others
-    assert after.speaking["0"]["done"] == [] and after.speaking["0"]["queue"] == [r.p[2].pk]
+    assert after.speaking["0"]["done"] == []
     # Pairs: the planner's partner joins the other pair, which keeps its order.
     partner = next(g for g in pairs if planner.pk in g)
     partner = next(pk for pk in partner if pk != planner.pk)

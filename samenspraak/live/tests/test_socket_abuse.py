@@ -220,7 +220,7 @@ def test_a_client_that_floods_is_slowed_down_and_the_room_goes_on(server, runnin
         ids = []
         for n in range(40):  # far more than 5 a second, in one burst
             message = {"type": "action", "id": f"00000000-0000-4000-8000-{n:012d}"}
-            message |= {"action": "hand.raise", "payload": {}, "phase": phase}
+            message |= {"action": "hand.lower", "payload": {}, "phase": phase}
             ids.append(message["id"])
             await flooder.ws.send(json.dumps(message))
         # Meanwhile another phone writes, and everyone sees it at once.
