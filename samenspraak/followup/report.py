@@ -117,11 +117,22 @@ def revealed_notes(room: Room, phases: list[dict]) -> list[Contribution]:
         hidden = phase.get("settings", {}).get("hidden_until_revealed", True)
         return not hidden or index in room.revealed
 
-    notes = Contribution.objects.filter(room=room).only("text", "phase_index", "cluster_id")
+    notes = Contribution.objects.filter(room=room).only(
+        "text", "phase_index", "cluster_id", "prompt"
+    )
     return [note for note in notes if shown(note.phase_index)]
 
 
-def _themes(session: Session) -> str:
+def _question(phases: list[dict], note: Contribution, language: str) -> str:
+    """The question a 3xW note answers, in the report's language ("" for other notes)."""
+    if note.prompt is None or not 0 <= note.phase_index < len(phases):
+        return ""
+    lines = _localized(phases[note.phase_index], "prompts", language).splitlines()
+    questions = [line.strip() for line in lines if line.strip()]
+    return questions[note.prompt] if note.prompt < len(questions) else ""
+
+
+def _themes(session: Session, language: str) -> str:
     room = Room.objects.filter(session=session).first()
     if room is None:
         return ""
@@ -129,9 +140,17 @@ def _themes(session: Session) -> str:
     notes = revealed_notes(room, phases)
     clusters = {cluster.pk: cluster for cluster in room.clusters.all()}
     grouped: dict[int | None, list[str]] = {}
+    # 3xW notes in no theme: one list per question, as the questions come.
+    answers: dict[tuple[int, int], tuple[str, list[str]]] = {}
     for note in notes:
         key = note.cluster_id if note.cluster_id in clusters else None
-        grouped.setdefault(key, []).append(_line(note.text))
+        question = _question(phases, note, language) if key is None else ""
+        if question:
+            answers.setdefault((note.phase_index, note.prompt), (question, []))[1].append(
+                _line(note.text)
+            )
+        else:
+            grouped.setdefault(key, []).append(_line(note.text))
     blocks = []
     for cluster in sorted(clusters.values(), key=lambda c: (c.phase_index, c.title.lower(), c.pk)):
         texts = grouped.get(cluster.pk)
@@ -139,6 +158,8 @@ def _themes(session: Session) -> str:
             blocks.append(
                 "\n".join([_line(cluster.title) + ":"] + [f"- {t}" for t in sorted(texts)])
             )
+    for _where, (question, texts) in sorted(answers.items()):
+        blocks.append("\n".join([_line(question)] + [f"- {t}" for t in sorted(texts)]))
     loose = grouped.get(None)
     if loose:
         title = _("Other notes") if blocks else _("Notes")
@@ -192,7 +213,7 @@ def compile_sections(session: Session, language: str | None = None) -> list[dict
             "goal": session.goal.strip(),
             "shared_interest": session.shared_interest.strip(),
             "phases": _phases(session, language),
-            "themes": _themes(session),
+            "themes": _themes(session, language),
             "agreements": _agreements(session),
             "action_points": _action_points(session),
             "insights": _insights(session),

@@ -262,6 +262,7 @@ def _do(
             text=text,
             author=None if anonymous else actor,
             created_at=None if anonymous else now,
+            prompt=_prompt_answered(phase, payload),
         )
         public = {
             "kind": "note",
@@ -269,6 +270,7 @@ def _do(
             "phase": room.phase_index,
             "text": text,
             "author": None if anonymous else actor.display_name,
+            "prompt": note.prompt,
         }
         events = [_only(actor, public | {"yours": True})]
         hidden = (
@@ -458,6 +460,18 @@ def _table_note(
     return events
 
 
+def _prompt_answered(phase: dict, payload: dict) -> int | None:
+    """In 3xW feedback, which of the phase's questions a note answers (its prompts, 0-based;
+    the screens offer them); none elsewhere, or when the note does not say."""
+    if phase["kind"] != "feedback_3xw" or payload.get("prompt") is None:
+        return None
+    count = len([line for line in phase.get("prompts_nl", "").splitlines() if line.strip()])
+    prompt = payload["prompt"]
+    if not isinstance(prompt, int) or isinstance(prompt, bool) or not 0 <= prompt < count:
+        raise Refused("invalid", _("Choose one of the questions shown."))
+    return prompt
+
+
 def _tracks_talk(phase: dict) -> bool:
     """Talk time can be marked in any phase, except a dialogue whose work form turned
     "Track talk time" off."""
@@ -516,6 +530,7 @@ def note_payload(note: Contribution) -> dict:
         "cluster": note.cluster_id,
         "table": note.table,
         "round": note.table_round,
+        "prompt": note.prompt,
     }
 
 

@@ -112,6 +112,8 @@ class Contribution(models.Model):
     created_at = models.DateTimeField(null=True, blank=True)  # named notes only
     table = models.PositiveSmallIntegerField(null=True, blank=True)  # tables phases: 0-based
     table_round = models.PositiveSmallIntegerField(null=True, blank=True)
+    # 3xW feedback: which of the phase's questions (prompts, 0-based) the note answers.
+    prompt = models.PositiveSmallIntegerField(null=True, blank=True)
 
     def __str__(self) -> str:
         return self.text[:40]

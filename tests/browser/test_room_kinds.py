@@ -90,11 +90,15 @@ handover = session(
     "Overdracht", [phase("dot_voting", "Stemmen", dots_per_person=2)],
     occasion="De sectie wisselt van voorzitter", goal="Kiezen", shared_interest="Rust in de les",
 )
+three = phase("feedback_3xw", "Goed, beter, meenemen", anonymous=True, minutes_per_w=2)
+three["prompts_nl"] = "Wat ging goed?\nWat kan beter?\nWat neem je mee?"
+feedback = session("Terugblik", [three, phase("clustering", "Sorteren")])
 quiet = session("Open gesprek", [
     phase("dialogue", "Zonder spreektijd", talk_time=False),
     phase("dialogue", "Met spreektijd"),
 ])
 print(json.dumps({
+    "feedback": feedback.pk,
     "quiet": quiet.pk,
     "kinds": kinds.pk,
     "cafe": cafe.pk,
@@ -401,3 +405,40 @@ def test_open_dialogues_with_and_without_talk_time(browser, server, screens):  #
     expect(queue).to_have_text([teachers[0]["name"]])
     first.page.get_by_role("button", name="Laat je hand zakken").click()
     expect(projector.page.locator("#live-queue")).to_be_hidden()
+
+
+def test_3xw_notes_answer_one_question_each(browser, server, screens):  # noqa: F811
+    """3xW feedback: the note form asks which question a note answers (the one whose two
+    minutes run now is chosen); once shown, the notes come in the order of the questions,
+    each labelled with its question."""
+    teachers = server.data["teachers"][:2]
+    console, projector, phones = open_room(
+        browser, server, server.data["feedback"], teachers, screens
+    )
+    console.button("room.start").click()
+    first, second = phones
+    questions = first.page.locator("#live-note-prompt")
+    expect(questions.get_by_role("radio", name="Wat ging goed?")).to_be_checked()  # minute 0
+    for phone, choice, text in (
+        (first, "Wat neem je mee?", "Vaker samen kijken"),
+        (second, "Wat kan beter?", "Korter vergaderen"),
+        (first, None, "Goede voorbereiding"),
+    ):
+        if choice:
+            phone.page.locator("#live-note-prompt").get_by_role("radio", name=choice).check()
+        else:  # the choice stays where one put it
+            expect(phone.page.get_by_role("radio", name="Wat neem je mee?")).to_be_checked()
+            phone.page.get_by_role("radio", name="Wat ging goed?").check()
+        phone.page.locator("#live-note-text").fill(text)
+        phone.page.locator("#live-note-form button[type=submit]").click()
+    assert_accessible(first.page, "a phone writing 3xW feedback")
+    console.button("notes.reveal").click()
+    notes = projector.page.locator("#live-notes-list li")
+    expect(notes).to_have_count(3)
+    expect(notes.locator(".live-note__text")).to_have_text(
+        ["Goede voorbereiding", "Korter vergaderen", "Vaker samen kijken"]
+    )
+    expect(notes.locator(".live-note__prompt")).to_have_text(
+        ["Wat ging goed?", "Wat kan beter?", "Wat neem je mee?"]
+    )
+    assert_accessible(projector.page, "the projector with 3xW notes")

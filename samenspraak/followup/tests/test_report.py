@@ -134,6 +134,52 @@ def docx_text(data: bytes) -> str:
 # --- Compiling ----------------------------------------------------------------------------
 
 
+def test_3xw_notes_in_no_theme_make_a_list_per_question(school, group, facilitator):
+    """The work form's output is three lists: notes answering a question (and sorted into
+    no theme) are listed under it, in the order of the questions, in the report's
+    language; a note in a theme stays in its theme."""
+    three = {
+        "position": 1,
+        "title_nl": "Goed, beter, meenemen",
+        "kind": "feedback_3xw",
+        "minutes": 6,
+        "settings": {"hidden_until_revealed": False},
+        "prompts_nl": "Wat ging goed?\nWat kan beter?\nWat neem je mee?",
+        "prompts_en": "What went well?\nWhat could be better?\nWhat do you take away?",
+    }
+    session = Session.objects.create(
+        school=school,
+        group=group,
+        facilitator=facilitator,
+        title="Terugblik",
+        starts_at=timezone.now() - timedelta(days=1),
+        status=SessionStatus.HELD,
+        method_snapshot=MethodSnapshot.objects.create(data={"name_nl": "3xW", "phases": [three]}),
+    )
+    room = Room.objects.create(session=session, status="ended")
+    theme = Cluster.objects.create(room=room, phase_index=0, title="Tijd")
+    for text, prompt, cluster in (
+        ("Korter vergaderen", 1, None),
+        ("Goede voorbereiding", 0, None),
+        ("Vaker samen kijken", 2, None),
+        ("Meer tijd", 1, theme),
+        ("Zonder vraag", None, None),
+    ):
+        Contribution.objects.create(
+            room=room, phase_index=0, text=text, prompt=prompt, cluster=cluster
+        )
+    themes = {s["key"]: s["body"] for s in reports.compile_sections(session, "nl")}["themes"]
+    assert themes == (
+        "Tijd:\n- Meer tijd\n\n"
+        "Wat ging goed?\n- Goede voorbereiding\n\n"
+        "Wat kan beter?\n- Korter vergaderen\n\n"
+        "Wat neem je mee?\n- Vaker samen kijken\n\n"
+        "Overige briefjes:\n- Zonder vraag"
+    )
+    english = {s["key"]: s["body"] for s in reports.compile_sections(session, "en")}["themes"]
+    assert "What could be better?\n- Korter vergaderen" in english
+
+
 def test_compile_takes_the_sessions_group_data(session):
     sections = {s["key"]: s["body"] for s in reports.compile_sections(session, "nl")}
     assert sections["occasion"] == "De leesresultaten dalen"

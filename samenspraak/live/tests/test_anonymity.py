@@ -174,7 +174,8 @@ def test_an_anonymous_note_carries_no_author_in_row_message_or_log(server):
     (note,) = changed["live.Contribution"]
     assert note["text"] == CANARY and note["author"] is None and note["created_at"] is None
     assert uuid.UUID(note["pk"]).version == 4
-    # A note in a World Café round also keeps its table and round: a group, never a person.
+    # A note in a World Café round also keeps its table and round: a group, never a person;
+    # a 3xW note the question it answers.
     assert set(note) == {
         "pk",
         "room",
@@ -185,6 +186,7 @@ def test_an_anonymous_note_carries_no_author_in_row_message_or_log(server):
         "created_at",
         "table",
         "table_round",
+        "prompt",
     }
     (room_row,) = changed["live.Room"]
     seq = room_row["seq"]

@@ -874,6 +874,33 @@ def test_a_seat_that_starts_leading_lowers_its_hand():
     assert room.speaking["0"]["queue"] == [3, 2]
 
 
+def test_a_3xw_note_says_which_question_it_answers(group, facilitator, school, people):
+    """3xW feedback: a note may say which of the phase's questions it answers (0-based);
+    the room gets that with the note, and anyone working on the notes later too."""
+    three = phase("feedback_3xw", anonymous=True, hidden_until_revealed=False)
+    three["prompts_nl"] = "Wat ging goed?\nWat kan beter?\nWat neem je mee?"
+    room = make_room(group, facilitator, school, [three, phase("clustering"), phase("writing")])
+    r = Room_(room, facilitator, people[:1])
+    r.start()
+    outcome = r.do(r.p[0], "note.add", {"text": "Meer tijd", "prompt": 1})
+    assert events_for(outcome, "all")[0]["prompt"] == 1
+    r.do(r.p[0], "note.add", {"text": "Zonder vraag"})
+    for bad in (3, -1, True, "1", 1.0):
+        r.refused(r.p[0], "note.add", {"text": "x", "prompt": bad}, "invalid")
+    assert sorted(Contribution.objects.values_list("text", "prompt")) == [
+        ("Meer tijd", 1),
+        ("Zonder vraag", None),
+    ]
+    assert {n["text"]: n["prompt"] for n in r.state(r.p[0])["notes"]} == {
+        "Meer tijd": 1,
+        "Zonder vraag": None,
+    }
+    r.do(r.lead, "phase.next")
+    r.do(r.lead, "phase.next")
+    r.do(r.p[0], "note.add", {"text": "Gewoon", "prompt": 0})  # not a 3xW phase: ignored
+    assert Contribution.objects.get(text="Gewoon").prompt is None
+
+
 def test_the_floor_is_given_only_in_a_free_round(group, facilitator, school, people):
     room = make_room(group, facilitator, school, [phase("round"), phase("dialogue")])
     r = Room_(room, facilitator, people[:2])

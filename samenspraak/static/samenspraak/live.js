@@ -485,7 +485,13 @@
   function tick() {
     const clock = $("live-timer");
     if (!clock) return;
-    if (state) tickTurn();
+    if (state) {
+      tickTurn();
+      const phase = phaseAt(state.phase_index);
+      if (phase && phase.kind === "feedback_3xw" && state.status !== "ended") {
+        renderNotePrompts(phase, state.phase_index, true); // the next question's minutes
+      }
+    }
     const left = state && state.status === "ended" ? null : secondsLeft();
     if (left === null) {
       setText(clock, "--:--");
@@ -514,8 +520,69 @@
   function noteItem(note, withAuthor) {
     const item = element("li", "live-note");
     item.append(element("span", "live-note__text", note.text));
+    const question = promptOf(note);
+    if (question) item.append(element("span", "live-note__prompt", question));
     if (withAuthor && note.author) item.append(element("span", "live-note__author", note.author));
     return item;
+  }
+
+  // --- 3xW feedback: a note answers one of the phase's questions ---------------------------
+
+  function promptOf(note) {
+    const phase = typeof note.phase === "number" ? phaseAt(note.phase) : null;
+    return phase && typeof note.prompt === "number" ? (phase.prompts || [])[note.prompt] || "" : "";
+  }
+
+  function byPrompt(notes) {
+    // The three lists: the notes of each question together, in the order of the questions.
+    const rank = (note) => (typeof note.prompt === "number" ? note.prompt : Infinity);
+    return [...notes].sort((a, b) => rank(a) - rank(b));
+  }
+
+  let promptWindow = null; // [phase index, question] the choice was last set for
+
+  function currentQuestion(phase, count) {
+    // Two minutes (the phase's minutes_per_w) per question, on the phase's clock.
+    const perQuestion = ((phase.settings || {}).minutes_per_w || 2) * 60;
+    if (timerBase.running === null) return 0;
+    return Math.min(count - 1, Math.floor((timerBase.running + sinceTimer()) / perQuestion));
+  }
+
+  function renderNotePrompts(phase, index, writing) {
+    const box = $("live-note-prompt");
+    if (!box) return;
+    const questions = phase && phase.kind === "feedback_3xw" ? phase.prompts || [] : [];
+    show(box, writing && questions.length > 1);
+    if (!writing || questions.length < 2) return;
+    const options = $("live-note-prompt-options");
+    if (options.dataset.phase !== String(index)) {
+      options.dataset.phase = String(index);
+      options.replaceChildren(
+        ...questions.map((question, i) => {
+          const label = element("label", "live-note-prompt__option");
+          const radio = element("input");
+          radio.type = "radio";
+          radio.name = "prompt";
+          radio.value = String(i);
+          label.append(radio, ` ${question}`);
+          return label;
+        }),
+      );
+    }
+    // The question whose minutes run now is chosen, until one picks another.
+    const now = currentQuestion(phase, questions.length);
+    if (!promptWindow || promptWindow[0] !== index || promptWindow[1] !== now) {
+      promptWindow = [index, now];
+      const radio = options.querySelector(`input[value="${now}"]`);
+      if (radio) radio.checked = true;
+    }
+  }
+
+  function chosenPrompt() {
+    const box = $("live-note-prompt");
+    if (!box || box.hidden) return null;
+    const chosen = box.querySelector("input[name=prompt]:checked");
+    return chosen ? Number(chosen.value) : null;
   }
 
   function render() {
@@ -741,6 +808,7 @@
         (id) => $(id) && !$(id).hidden,
       );
       $("live-note-text")?.setAttribute("aria-describedby", described.join(" "));
+      renderNotePrompts(phase, index, writing);
     }
 
     // Own notes of this phase, including those not yet sent.
@@ -757,7 +825,7 @@
     const mineList = $("live-mine-list");
     if (mineList) {
       mineList.replaceChildren(
-        ...ownShown.map((note) => noteItem(note, false)),
+        ...byPrompt(ownShown).map((note) => noteItem(note, false)),
         ...unsent.map((action) => {
           const item = noteItem({ text: action.payload.text }, false);
           item.classList.add("live-note--unsent");
@@ -810,7 +878,7 @@
     show($("live-notes"), listed.length > 0);
     const tableLabel = (note) =>
       element("span", "live-note__author", t("tableNote", { table: note.table + 1, round: note.round + 1 }));
-    fillList($("live-notes-list"), listed, (note) => {
+    fillList($("live-notes-list"), byPrompt(listed), (note) => {
       const item = noteItem(note, true);
       // A phone at its table needs no label; once all tables' notes are shown it does.
       if (note.table !== null && note.table !== undefined && (VIEW !== "participant" || shared)) {
@@ -1066,7 +1134,8 @@
         field.focus();
         return;
       }
-      act("note.add", { text });
+      const prompt = chosenPrompt();
+      act("note.add", prompt === null ? { text } : { text, prompt });
       field.value = "";
       field.focus();
     });
