@@ -243,6 +243,11 @@ def _do(
         return handler(room, actor, phase, payload, items)
 
     if kind == "note.add":
+        if phase["kind"] == "reflection":
+            raise Refused(
+                "wrong_phase",
+                _("A reflection is yours: write it on your reflection page, which only you read."),
+            )
         if phase["kind"] not in NOTE_KINDS:
             raise Refused("wrong_phase", _("Notes cannot be written in this phase."))
         if actor is None:

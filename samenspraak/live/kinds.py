@@ -27,7 +27,9 @@ from samenspraak.lib.forms import MAX_KEY_DIGITS, check_day
 from samenspraak.live.models import Cluster, Contribution, Participant, Room
 from samenspraak.methods.models import Card, CardDeck
 
-NOTE_KINDS = ("writing", "feedback_3xw", "actions", "reflection", "tables")
+# Phases whose notes are the room's. Not a reflection: that is personal (PRODUCT.md, data
+# classes), so each writes their own on their reflection page, which only they read.
+NOTE_KINDS = ("writing", "feedback_3xw", "actions", "tables")
 MAX_TITLE = 120
 MAX_CLUSTERS = 60
 

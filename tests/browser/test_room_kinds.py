@@ -5,6 +5,7 @@ Uses the uvicorn server of test_live_room.py with its own seed."""
 
 import json
 import os
+import re
 import subprocess
 import sys
 import time
@@ -93,11 +94,13 @@ handover = session(
 three = phase("feedback_3xw", "Goed, beter, meenemen", anonymous=True, minutes_per_w=2)
 three["prompts_nl"] = "Wat ging goed?\nWat kan beter?\nWat neem je mee?"
 feedback = session("Terugblik", [three, phase("clustering", "Sorteren")])
+reflect = session("Leren van een les", [phase("reflection", "Reflecteren", form="starrt")])
 quiet = session("Open gesprek", [
     phase("dialogue", "Zonder spreektijd", talk_time=False),
     phase("dialogue", "Met spreektijd"),
 ])
 print(json.dumps({
+    "reflect": reflect.pk,
     "feedback": feedback.pk,
     "quiet": quiet.pk,
     "kinds": kinds.pk,
@@ -442,3 +445,26 @@ def test_3xw_notes_answer_one_question_each(browser, server, screens):  # noqa: 
         ["Wat ging goed?", "Wat kan beter?", "Wat neem je mee?"]
     )
     assert_accessible(projector.page, "the projector with 3xW notes")
+
+
+def test_a_reflection_is_written_where_only_its_writer_reads_it(browser, server, screens):  # noqa: F811
+    """No note for the room in a reflection phase: each phone points to its own reflection
+    page, in the work form's reflection form (STARR(T) here)."""
+    teachers = server.data["teachers"][:1]
+    console, projector, phones = open_room(
+        browser, server, server.data["reflect"], teachers, screens
+    )
+    console.button("room.start").click()
+    phone = phones[0].page
+    expect(phone.locator("#live-reflection")).to_be_visible()
+    expect(phone.locator("#live-note-form")).to_be_hidden()
+    expect(projector.page.locator("#live-note-count")).to_be_hidden()
+    link = phone.get_by_role("link", name="Schrijf je reflectie (opent in een nieuw tabblad)")
+    expect(link).to_have_attribute("href", re.compile(r"/reflect/\?form=starrt$"))
+    assert_accessible(phone, "a phone in a reflection phase")
+    with phone.context.expect_page() as opened:
+        link.click()
+    page = opened.value
+    page.wait_for_load_state()
+    expect(page.locator("input[name=form][value=starrt]")).to_have_count(1)
+    page.close()

@@ -901,6 +901,21 @@ def test_a_3xw_note_says_which_question_it_answers(group, facilitator, school, p
     assert Contribution.objects.get(text="Gewoon").prompt is None
 
 
+def test_a_reflection_phase_takes_no_notes_for_the_room(group, facilitator, school, people):
+    """A reflection is private (PRODUCT.md: data classes): in its phase nothing goes to the
+    room, where the console would read it at once and could show it to all; each writes
+    it on their own reflection page. A clustering after it has no notes of it to sort."""
+    room = make_room(
+        group, facilitator, school, [phase("reflection", form="starrt"), phase("clustering")]
+    )
+    r = Room_(room, facilitator, people[:1])
+    r.start()
+    refused = r.refused(r.p[0], "note.add", {"text": "Mijn eigen leerpunt"}, "wrong_phase")
+    assert "reflection page" in refused.message
+    assert not Contribution.objects.exists()
+    assert kinds.source_phase(engine.phases(Room.objects.get(pk=room.pk)), 1) is None
+
+
 def test_the_floor_is_given_only_in_a_free_round(group, facilitator, school, people):
     room = make_room(group, facilitator, school, [phase("round"), phase("dialogue")])
     r = Room_(room, facilitator, people[:2])

@@ -13,7 +13,7 @@
 window.SamenspraakLiveKinds = (api) => {
   const { $, t, act, show, setText, element, nameOf, VIEW, LANG } = api;
   const state = () => api.state();
-  const NOTE_KINDS = new Set(["writing", "feedback_3xw", "actions", "reflection", "tables"]);
+  const NOTE_KINDS = new Set(["writing", "feedback_3xw", "actions", "tables"]);
   const console_ = VIEW === "facilitator";
 
   // --- Small helpers ---------------------------------------------------------------------

@@ -21,7 +21,7 @@
     [...document.querySelectorAll("#live-role-names [data-role]")].map((node) => [node.dataset.role, node.textContent]),
   );
   const LANG = document.documentElement.lang || "nl";
-  const WRITING = new Set(["writing", "feedback_3xw", "actions", "reflection", "tables"]);
+  const WRITING = new Set(["writing", "feedback_3xw", "actions", "tables"]);
   const SHOWS_EARLIER_NOTES = new Set(["clustering", "dot_voting"]);
   const FINAL_CLOSE = new Set([4401, 4403, 4404]);
   const MAX_DELAY = 15000;
@@ -809,6 +809,17 @@
       );
       $("live-note-text")?.setAttribute("aria-describedby", described.join(" "));
       renderNotePrompts(phase, index, writing);
+    }
+
+    // A reflection is personal: its own page, in the work form's reflection form.
+    const reflecting = Boolean(phase) && phase.kind === "reflection" && !ended;
+    show($("live-reflection"), reflecting);
+    const link = $("live-reflection-link");
+    if (link && reflecting) {
+      const form = ["free", "starrt", "preparation"].includes(settings.form) ? settings.form : "free";
+      const url = new URL(link.href);
+      url.searchParams.set("form", form);
+      link.href = url.toString();
     }
 
     // Own notes of this phase, including those not yet sent.
