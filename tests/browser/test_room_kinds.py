@@ -94,7 +94,10 @@ handover = session(
 three = phase("feedback_3xw", "Goed, beter, meenemen", anonymous=True, minutes_per_w=2)
 three["prompts_nl"] = "Wat ging goed?\nWat kan beter?\nWat neem je mee?"
 feedback = session("Terugblik", [three, phase("clustering", "Sorteren")])
-reflect = session("Leren van een les", [phase("reflection", "Reflecteren", form="starrt")])
+reflect = session("Leren van een les", [
+    phase("reflection", "Reflecteren", form="starrt"),
+    phase("quality_check", "Hoe ging het gesprek?", instrument="dialogue_scan"),
+])
 quiet = session("Open gesprek", [
     phase("dialogue", "Zonder spreektijd", talk_time=False),
     phase("dialogue", "Met spreektijd"),
@@ -468,3 +471,20 @@ def test_a_reflection_is_written_where_only_its_writer_reads_it(browser, server,
     page.wait_for_load_state()
     expect(page.locator("input[name=form][value=starrt]")).to_have_count(1)
     page.close()
+
+    # A quality check: the work form's questionnaire, on its own page.
+    console.button("phase.next").click()
+    expect(phone.locator("#live-reflection")).to_be_hidden()
+    scan = phone.get_by_role("link", name="Vul de dialoogscan in (opent in een nieuw tabblad)")
+    expect(scan).to_have_attribute("href", re.compile(r"/quality/$"))
+    expect(phone.locator("#live-quality-safety")).to_be_hidden()
+    assert_accessible(phone, "a phone in a quality check")
+    # The end: the way to feedback, the scan and a reflection of one's own.
+    console.page.locator("#live-end").click()
+    console.button("room.end").click()
+    after = phone.locator("#live-after a")
+    expect(after).to_have_count(3)
+    for link in after.all():
+        response = phone.request.get(link.get_attribute("href"))
+        assert response.status == 200, (link.get_attribute("href"), response.status)
+    assert_accessible(phone, "a phone after the end")

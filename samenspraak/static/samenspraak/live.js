@@ -811,6 +811,13 @@
       renderNotePrompts(phase, index, writing);
     }
 
+    // A quality check: the questionnaire of the work form, on its own page.
+    const checking = Boolean(phase) && phase.kind === "quality_check" && !ended;
+    show($("live-quality"), checking);
+    const safety = settings.instrument === "psychological_safety";
+    show($("live-quality-scan"), checking && !safety);
+    show($("live-quality-safety"), checking && safety);
+
     // A reflection is personal: its own page, in the work form's reflection form.
     const reflecting = Boolean(phase) && phase.kind === "reflection" && !ended;
     show($("live-reflection"), reflecting);
