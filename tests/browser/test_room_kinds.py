@@ -98,11 +98,13 @@ reflect = session("Leren van een les", [
     phase("reflection", "Reflecteren", form="starrt"),
     phase("quality_check", "Hoe ging het gesprek?", instrument="dialogue_scan"),
 ])
+follow = session("Vervolg", [phase("actions", "Vervolgstappen", hidden_until_revealed=False)])
 quiet = session("Open gesprek", [
     phase("dialogue", "Zonder spreektijd", talk_time=False),
     phase("dialogue", "Met spreektijd"),
 ])
 print(json.dumps({
+    "follow": follow.pk,
     "reflect": reflect.pk,
     "feedback": feedback.pk,
     "quiet": quiet.pk,
@@ -488,3 +490,25 @@ def test_a_reflection_is_written_where_only_its_writer_reads_it(browser, server,
         response = phone.request.get(link.get_attribute("href"))
         assert response.status == 200, (link.get_attribute("href"), response.status)
     assert_accessible(phone, "a phone after the end")
+
+
+def test_a_proposed_step_becomes_an_action_point(browser, server, screens):  # noqa: F811
+    """In a phase for action points the console turns a note into one: the capture form
+    gets its text (and the focus); the facilitator adds an owner and saves."""
+    teachers = server.data["teachers"][:1]
+    console, _, phones = open_room(browser, server, server.data["follow"], teachers, screens)
+    console.button("room.start").click()
+    write_note(phones[0], "Oudergesprek plannen voor de kerst")
+    note = console.page.locator("#live-notes-list li", has_text="Oudergesprek plannen")
+    note.get_by_role("button", name=re.compile("Vastleggen als actiepunt")).click()
+    expect(console.page.locator("#live-capture-kind")).to_have_value("action")
+    text = console.page.locator("#live-capture-text")
+    expect(text).to_have_value("Oudergesprek plannen voor de kerst")
+    expect(text).to_be_focused()
+    owners = console.page.locator("#live-capture-owners-list")
+    owners.get_by_label(teachers[0]["name"]).check()
+    console.page.locator("#live-capture-form button[type=submit]").click()
+    expect(phones[0].page.locator("#live-captured-action-list")).to_contain_text(
+        "Oudergesprek plannen voor de kerst"
+    )
+    assert_accessible(console.page, "the console in a phase for action points")

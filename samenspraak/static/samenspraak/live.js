@@ -526,6 +526,24 @@
     return item;
   }
 
+  function captureButton(note) {
+    // In a phase for action points: a note proposed by someone becomes one in the capture
+    // form (text filled in; the facilitator picks owners and a date, then saves it).
+    const button = element("button", "button button--secondary live-note__capture", t("captureAsAction"));
+    button.type = "button";
+    button.append(element("span", "visually-hidden", `: ${note.text}`));
+    button.addEventListener("click", () => {
+      const kind = $("live-capture-kind");
+      const text = $("live-capture-text");
+      if (!kind || !text) return;
+      kind.value = "action";
+      kind.dispatchEvent(new Event("change"));
+      text.value = note.text;
+      text.focus();
+    });
+    return button;
+  }
+
   // --- 3xW feedback: a note answers one of the phase's questions ---------------------------
 
   function promptOf(note) {
@@ -902,6 +920,7 @@
       if (note.table !== null && note.table !== undefined && (VIEW !== "participant" || shared)) {
         item.append(tableLabel(note));
       }
+      if (facilitator && phase && phase.kind === "actions") item.append(captureButton(note));
       return item;
     });
     show($("live-earlier"), earlier.length > 0);
