@@ -140,7 +140,7 @@ def _themes(session: Session, language: str) -> str:
     notes = revealed_notes(room, phases)
     clusters = {cluster.pk: cluster for cluster in room.clusters.all()}
     grouped: dict[int | None, list[str]] = {}
-    # 3xW notes in no theme: one list per question, as the questions come.
+    # 3xW notes in no theme: one list per question, in the order of the questions.
     answers: dict[tuple[int, int], tuple[str, list[str]]] = {}
     for note in notes:
         key = note.cluster_id if note.cluster_id in clusters else None

@@ -464,8 +464,8 @@
     // on the phase's clock (a pause stops it too). Shown, never enforced.
     const line = $("live-turn-time");
     if (!line) return;
-    const phase = state ? phaseAt(state.phase_index) : null;
-    const speaking = (state && state.speaking) || {};
+    const phase = phaseAt(state.phase_index);
+    const speaking = state.speaking || {};
     const limit = phase && phase.kind === "round" ? ((phase.settings || {}).seconds_per_person ?? 60) : 0;
     const holder = floorHolder(speaking);
     const on =
