@@ -13,7 +13,8 @@ event; a pair without arrival within 10 s is lost.
      number 11-15) and PostgreSQL (a fresh database, dropped at the end; --shared-db
      sqlite for one SQLite file instead); clients alternate between the two processes
   d  the floor: a bare Channels relay (`relay_app` below: group_send of every text, no
-     database, no auth, in-memory layer, one process) with the clients of a, then of b
+     database, no auth, the app's in-memory layer of samenspraak/live/layers.py, one
+     process) with the clients of a, then of b
 
 --spacing changes the 100 ms between notes; --only runs some of the scenarios;
 --keep-logs copies the servers' logs (otherwise they go with the temporary folder).
@@ -190,7 +191,13 @@ def _build_relay():
         settings.configure(
             SECRET_KEY="bench-relay-only",  # noqa: S106 (no sessions, no auth)
             INSTALLED_APPS=["channels"],
-            CHANNEL_LAYERS={"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}},
+            # The app's own single-process layer: the ratio is the app's cost, not a layer's.
+            CHANNEL_LAYERS={
+                "default": {
+                    "BACKEND": "samenspraak.live.layers.RoomChannelLayer",
+                    "CONFIG": {"capacity": 1500},
+                }
+            },
             USE_TZ=True,
         )
         django.setup()

@@ -36,7 +36,7 @@ def settings_under(**env: str) -> dict:
 def test_development_defaults_need_no_configuration():
     s = settings_under()
     assert s["email"].endswith("console.EmailBackend")
-    assert s["layer"]["BACKEND"] == "channels.layers.InMemoryChannelLayer"
+    assert s["layer"]["BACKEND"] == "samenspraak.live.layers.RoomChannelLayer"
     assert s["db"] == "django.db.backends.sqlite3"
     assert s["debug"] is True
 
