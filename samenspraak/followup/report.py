@@ -49,6 +49,7 @@ from samenspraak.followup.models import (
 )
 from samenspraak.followup.tasks import send_report_links
 from samenspraak.live.models import Contribution, Room
+from samenspraak.methods.models import prompt_lines
 from samenspraak.planning.models import Session
 
 #: the largest text one section may hold (characters)
@@ -127,8 +128,7 @@ def _question(phases: list[dict], note: Contribution, language: str) -> str:
     """The question a 3xW note answers, in the report's language ("" for other notes)."""
     if note.prompt is None or not 0 <= note.phase_index < len(phases):
         return ""
-    lines = _localized(phases[note.phase_index], "prompts", language).splitlines()
-    questions = [line.strip() for line in lines if line.strip()]
+    questions = prompt_lines(_localized(phases[note.phase_index], "prompts", language))
     return questions[note.prompt] if note.prompt < len(questions) else ""
 
 

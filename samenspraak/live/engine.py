@@ -24,6 +24,7 @@ from samenspraak.live.access import may_stay, runs_room
 from samenspraak.live.kinds import NOTE_KINDS, Refused, group_members, leads, whole_number
 from samenspraak.live.models import ClientAction, Contribution, Participant, Room, RoomStatus
 from samenspraak.methods.kinds import MethodRole
+from samenspraak.methods.models import prompt_lines
 from samenspraak.planning.models import Session, SessionStatus
 
 MAX_NOTE = 1000
@@ -388,6 +389,7 @@ def _do(
         raise Refused("wrong_phase", _("Talk time is not tracked in this phase."))
     if kind in ("talk.start", "talk.stop"):
         _close_talk(room, now)
+        events = []
         if kind == "talk.start":
             target = whole_number(payload, "participant")
             if target is None or not room.participants.filter(pk=target).exists():
@@ -396,11 +398,8 @@ def _do(
             state = _speaking_state(room)
             if target in state["queue"]:  # they have the word now: their hand goes down
                 state["queue"].remove(target)
-                return [
-                    _all({"kind": "talk", "talk": talk_summary(room)}),
-                    _all({"kind": "speaking", "phase": room.phase_index, "state": state}),
-                ]
-        return [_all({"kind": "talk", "talk": talk_summary(room)})]
+                events.append(_all({"kind": "speaking", "phase": room.phase_index, "state": state}))
+        return [_all({"kind": "talk", "talk": talk_summary(room)}), *events]
     raise Refused("unknown", _("Unknown action."))
 
 
@@ -470,7 +469,7 @@ def _prompt_answered(phase: dict, payload: dict) -> int | None:
     the screens offer them); none elsewhere, or when the note does not say."""
     if phase["kind"] != "feedback_3xw" or payload.get("prompt") is None:
         return None
-    count = len([line for line in phase.get("prompts_nl", "").splitlines() if line.strip()])
+    count = len(prompt_lines(phase.get("prompts_nl", "")))
     prompt = payload["prompt"]
     if not isinstance(prompt, int) or isinstance(prompt, bool) or not 0 <= prompt < count:
         raise Refused("invalid", _("Choose one of the questions shown."))

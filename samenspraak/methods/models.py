@@ -134,7 +134,12 @@ class Phase(models.Model):
 
     @property
     def prompt_list(self) -> list[str]:
-        return [line.strip() for line in self.prompts.splitlines() if line.strip()]
+        return prompt_lines(self.prompts)
+
+
+def prompt_lines(text: str) -> list[str]:
+    """A phase's prompts, one per line, blank lines left out (as the screens show them)."""
+    return [line.strip() for line in text.splitlines() if line.strip()]
 
 
 class CardKind(models.TextChoices):

@@ -670,11 +670,16 @@
     }
   }
 
+  function stillToSpeak(speaking) {
+    // Those in a round's order who have neither spoken nor passed, in order.
+    const finished = [...(speaking.done || []), ...(speaking.passed || [])];
+    return (speaking.order || []).filter((id) => !finished.includes(id));
+  }
+
   function floorHolder(speaking) {
     // In free order whoever the console gave the floor to; else the next in line.
     if (speaking.free) return speaking.current ?? null;
-    const finished = [...(speaking.done || []), ...(speaking.passed || [])];
-    return (speaking.order || []).find((id) => !finished.includes(id)) ?? null;
+    return stillToSpeak(speaking)[0] ?? null;
   }
 
   function floorButton(focused) {
@@ -692,7 +697,7 @@
     const done = speaking.done || [];
     const passed = speaking.passed || [];
     const queue = speaking.queue || [];
-    const waiting = order.filter((id) => !done.includes(id) && !passed.includes(id));
+    const waiting = stillToSpeak(speaking);
     const free = Boolean(speaking.free);
     const current = floorHolder(speaking);
     const active = Boolean(phase) && !ended;
@@ -1003,9 +1008,7 @@
   function renderConsole(phase, index, allPhases, settings, ended) {
     const started = index >= 0;
     const speaking = state.speaking || {};
-    const waiting = (speaking.order || []).filter(
-      (id) => !(speaking.done || []).includes(id) && !(speaking.passed || []).includes(id),
-    );
+    const waiting = stillToSpeak(speaking);
     const talking = state.talk && state.talk.talking != null ? state.talk.talking : null;
     const writing = Boolean(phase) && WRITING.has(phase.kind);
     const kind = phase ? phase.kind : null;
