@@ -140,15 +140,18 @@ def _themes(session: Session, language: str) -> str:
     notes = revealed_notes(room, phases)
     clusters = {cluster.pk: cluster for cluster in room.clusters.all()}
     grouped: dict[int | None, list[str]] = {}
-    # 3xW notes in no theme: one list per question, in the order of the questions.
+    # 3xW notes in no theme: one list per question, in the order of the questions. One in
+    # a theme says which question it answers.
     answers: dict[tuple[int, int], tuple[str, list[str]]] = {}
     for note in notes:
         key = note.cluster_id if note.cluster_id in clusters else None
-        question = _question(phases, note, language) if key is None else ""
-        if question:
+        question = _question(phases, note, language)
+        if question and key is None:
             answers.setdefault((note.phase_index, note.prompt), (question, []))[1].append(
                 _line(note.text)
             )
+        elif question:
+            grouped.setdefault(key, []).append(f"{_line(note.text)} ({_line(question)})")
         else:
             grouped.setdefault(key, []).append(_line(note.text))
     blocks = []

@@ -352,7 +352,9 @@ def _do(
         if target not in waiting:
             raise Refused("invalid", _("That person has had a turn or is not in this round."))
         before = state["current"]
-        if before not in (None, target):
+        if before == target:
+            raise Refused("invalid", _("That person already has the floor."))
+        if before is not None:
             state["done"].append(before)
         state["current"] = target
         kinds.floor_moved(room, state, before)

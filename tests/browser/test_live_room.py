@@ -383,6 +383,7 @@ def test_rounds_a_silent_case_owner_and_talk_time(browser, server, screens):
     console.button("round.start").click()
     order = projector.page.locator("#live-order li")
     expect(order).to_have_count(3)  # the facilitator leads the round and is not in it
+    expect(projector.page.locator("#live-order")).to_have_css("list-style-type", "decimal")
     expect(order.first).to_have_attribute("aria-current", "step")
     expect(owner.page.locator("#live-your-turn")).to_be_visible()
     expect(second.page.locator("#live-your-turn")).to_be_hidden()
@@ -482,6 +483,8 @@ def test_a_round_in_free_order(browser, server, screens):
         )
         expect(screen.page.locator("#live-order li")).to_have_count(3)
         expect(screen.page.locator("#live-order li[aria-current]")).to_have_count(0)
+        # No numbers before the names: they would suggest an order.
+        expect(screen.page.locator("#live-order")).to_have_css("list-style-type", "none")
     expect(console.button("turn.next")).to_have_count(0)  # nobody has the floor yet
     for phone in phones:  # no turn to wait for: each may pass
         expect(phone.page.locator("#live-pass")).to_be_visible()

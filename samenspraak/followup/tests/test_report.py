@@ -137,7 +137,7 @@ def docx_text(data: bytes) -> str:
 def test_3xw_notes_in_no_theme_make_a_list_per_question(school, group, facilitator):
     """The work form's output is three lists: notes answering a question (and sorted into
     no theme) are listed under it, in the order of the questions, in the report's
-    language; a note in a theme stays in its theme."""
+    language; a note in a theme stays in its theme, labelled with its question."""
     three = {
         "position": 1,
         "title_nl": "Goed, beter, meenemen",
@@ -170,7 +170,7 @@ def test_3xw_notes_in_no_theme_make_a_list_per_question(school, group, facilitat
         )
     themes = {s["key"]: s["body"] for s in reports.compile_sections(session, "nl")}["themes"]
     assert themes == (
-        "Tijd:\n- Meer tijd\n\n"
+        "Tijd:\n- Meer tijd (Wat kan beter?)\n\n"
         "Wat ging goed?\n- Goede voorbereiding\n\n"
         "Wat kan beter?\n- Korter vergaderen\n\n"
         "Wat neem je mee?\n- Vaker samen kijken\n\n"
@@ -178,6 +178,7 @@ def test_3xw_notes_in_no_theme_make_a_list_per_question(school, group, facilitat
     )
     english = {s["key"]: s["body"] for s in reports.compile_sections(session, "en")}["themes"]
     assert "What could be better?\n- Korter vergaderen" in english
+    assert "- Meer tijd (What could be better?)" in english
 
 
 def test_compile_takes_the_sessions_group_data(session):

@@ -763,7 +763,7 @@ def test_a_round_in_free_order_shows_who_is_still_to_speak(group, facilitator, s
     r.do(r.p[3], "turn.pass")  # d passes while c speaks: c keeps the floor
     state = events_for(r.do(r.lead, "turn.give", {"participant": a}), "all")[0]["state"]
     assert (state["current"], state["done"], state["passed"]) == (a, [c], [d])
-    for gone in (c, d, r.lead.pk, True, None, "x"):  # had a turn, passed, not in it, bad
+    for gone in (a, c, d, r.lead.pk, True, None, "x"):  # has the floor, had a turn, passed…
         r.refused(r.lead, "turn.give", {"participant": gone}, "invalid")
     r.refused(r.p[2], "turn.pass", reason="not_your_turn")  # c has had a turn
     r.refused(r.p[1], "turn.give", {"participant": b}, "forbidden")
