@@ -3,6 +3,7 @@ facilitator or planners, read by participants once published, exported in three 
 that are read back here."""
 
 import io
+import logging
 from datetime import date, timedelta
 
 import pytest
@@ -537,6 +538,17 @@ def test_pdf_export_reads_back(client, session, teacher, needs_pdf):
     assert _filename(response).endswith("-lezen-in-de-onderbouw.pdf")
     text, pages = pdf_text(reports.pdf_html(Report.objects.get(session=session)))
     assert pages >= 1 and ANONYMOUS_TEXT in text and "Leeskist samenstellen" in text
+
+
+def test_a_pdf_writes_no_progress_lines_to_the_log(client, session, teacher, needs_pdf, caplog):
+    """WeasyPrint logs each step and page at INFO (70 lines for a 60-page report) and
+    fontTools its font subsetting: noise in a server log at the default level."""
+    _published(session)
+    client.force_login(teacher)
+    with caplog.at_level(logging.INFO):
+        assert client.get(url("report_pdf", session)).status_code == 200
+    noisy = [r.name for r in caplog.records if r.name.split(".")[0] in ("weasyprint", "fontTools")]
+    assert noisy == []
 
 
 def test_exports_follow_the_report_language(client, session, facilitator, teacher):
