@@ -191,6 +191,14 @@ def next_phase(console, screens_, title):
         expect(screen.page.locator("#live-phase-title")).to_have_text(title)
 
 
+def assert_projector_size(projector, selector: str, at_least: float) -> None:
+    """The first `selector` on the projector is at least `at_least` times its body text."""
+    size = "e => parseFloat(getComputedStyle(e).fontSize)"
+    text = projector.page.locator(".live--projector").evaluate(size)
+    found = projector.page.locator(selector).first.evaluate(size)
+    assert found >= at_least * text - 0.5, (selector, found, text)
+
+
 def test_themes_votes_cards_pairs_consent_and_capture(browser, server, screens):  # noqa: F811
     teachers = server.data["teachers"][:3]
     console, projector, phones = open_room(browser, server, server.data["kinds"], teachers, screens)
@@ -223,6 +231,8 @@ def test_themes_votes_cards_pairs_consent_and_capture(browser, server, screens):
     expect(phones[1].page.locator("#live-theme-list > li").first).to_contain_text("(2)")
     expect(phones[1].page.locator("#live-notes")).to_be_hidden()  # all sorted
     assert_accessible(console.page, "the console sorting notes")
+    # The projector's own texts scale with it, to be read from the back of the room.
+    assert_projector_size(projector, "#live-theme-list .live-theme__title", 1.1)
 
     # Dot voting: two dots each, never more; results only when the facilitator shows them.
     next_phase(console, everyone, "Stemmen")
@@ -231,20 +241,29 @@ def test_themes_votes_cards_pairs_consent_and_capture(browser, server, screens):
     add = 'button[data-vote="vote.add"]'
     vote.filter(has_text="Rust").locator(add).click()
     expect(vote.filter(has_text="Rust").locator(".live-vote-option__mine")).to_contain_text("1")
+    placed = projector.page.locator("#live-dots-placed")
+    expect(placed).to_have_text("1 stip gezet door 1 persoon")
     vote.filter(has_text="Rust").locator(add).click()
     expect(phones[0].page.locator("#live-dots-left")).to_contain_text("0")
     expect(vote.filter(has_text="Tijd").locator(add)).to_be_disabled()
     phones[1].page.locator("#live-vote-list > li", has_text="Tijd").locator(add).click()
-    expect(projector.page.locator("#live-dots-placed")).to_contain_text("3")
+    expect(placed).to_have_text("3 stippen gezet door 2 mensen")
+    tijd = phones[2].page.locator("#live-vote-list > li", has_text="Tijd").locator(add)
+    tijd.click()
+    expect(placed).to_contain_text("4 stippen")
+    tijd.click()
+    expect(placed).to_have_text("5 stippen gezet door 3 mensen")
     expect(projector.page.locator("#live-vote-list .live-bar:visible")).to_have_count(0)
     # The projector's hint is as large as its other text, to be read from the back.
-    size = "e => parseFloat(getComputedStyle(e).fontSize)"
-    hint = projector.page.locator("#live-vote-hidden").evaluate(size)
-    text = projector.page.locator("#live-dots-placed").evaluate(size)
-    assert hint >= 0.9 * text, (hint, text)
+    assert_projector_size(projector, "#live-vote-hidden", 0.9)
     assert_accessible(phones[0].page, "a phone voting")
     console.button("votes.reveal").click()
     expect(projector.page.locator("#live-vote-list > li", has_text="Rust")).to_contain_text("2")
+    # Once the votes are shown, the most dots come first on every screen.
+    for screen in everyone:
+        results = screen.page.locator("#live-vote-list > li")
+        expect(results.first).to_contain_text("Tijd")
+        expect(results.first).to_contain_text("3 stippen")
     expect(phones[2].page.locator("#live-vote-list .live-bar").first).to_be_visible()
 
     # A card from a deck: everyone sees the same card.
@@ -255,6 +274,7 @@ def test_themes_votes_cards_pairs_consent_and_capture(browser, server, screens):
     expect(phones[0].page.locator("#live-card-list .live-card__text")).to_have_text(
         card.inner_text()
     )
+    assert_projector_size(projector, "#live-card-list .live-card__text", 1.4)
 
     # Pairs: three people make one trio; every phone names its partners.
     next_phase(console, everyone, "In tweetallen")
@@ -277,6 +297,7 @@ def test_themes_votes_cards_pairs_consent_and_capture(browser, server, screens):
             phone.page.locator("#live-consent-list textarea").fill("Te weinig tijd")
         phone.page.locator(".live-consent__form button[type=submit]").click()
         expect(phone.page.locator('#live-consent-list [data-slot="answered"]')).to_be_visible()
+    assert_projector_size(projector, "#live-consent-list .live-consent__text", 1.1)
     counts = projector.page.locator('#live-consent-list [data-slot="counts"]')
     expect(counts).to_contain_text("2")
     console.page.locator('#live-consent-list [data-slot="close"]').click()
@@ -299,6 +320,7 @@ def test_themes_votes_cards_pairs_consent_and_capture(browser, server, screens):
         expect(captured).to_contain_text("Stilte helpt het begin")
         expect(captured).to_contain_text("Stilte uitproberen in 2B")
         expect(captured).to_contain_text(teachers[1]["name"])
+        expect(captured).to_contain_text("klaar op 1 maart 2027")  # a date as people write it
     assert_accessible(console.page, "the console with consent and capture")
     assert_accessible(projector.page, "the projector with consent")
     assert_accessible(phones[2].page, "a phone after the consent check")

@@ -168,10 +168,13 @@ window.SamenspraakLiveKinds = (api) => {
 
   // --- Review (before the first phase) ---------------------------------------------------
 
+  // A due date as people write it ("1 maart 2027"); the server sends the ISO date.
+  const longDate = new Intl.DateTimeFormat(LANG, { dateStyle: "long", timeZone: "UTC" });
+
   function actionText(item) {
     const parts = [item.text];
     if (item.owners && item.owners.length) parts.push(t("owners", { names: item.owners.join(", ") }));
-    if (item.due) parts.push(t("due", { date: item.due }));
+    if (item.due) parts.push(t("due", { date: longDate.format(new Date(`${item.due}T00:00:00Z`)) }));
     return parts.join(" — ");
   }
 
@@ -263,9 +266,14 @@ window.SamenspraakLiveKinds = (api) => {
     const most = totals ? Math.max(1, ...Object.values(totals)) : 1;
     setText($("live-dots-left"), t("dotsLeft", { left: budget - used, budget }));
     show($("live-dots-left"), canVote);
-    setText($("live-dots-placed"), t("dotsPlaced", { count: votes.placed || 0, voters: votes.voters || 0 }));
+    const dots = t("dotCount", { count: votes.placed || 0 });
+    setText($("live-dots-placed"), t("dotsPlaced", { dots, people: t("personCount", { count: votes.voters || 0 }) }));
     show($("live-vote-hidden"), !totals);
-    const options = voteOptions(index);
+    let options = voteOptions(index);
+    if (votes.revealed && totals) {
+      // Voting is closed: the most dots first (while people vote, nothing moves).
+      options = options.slice().sort((a, b) => (totals[b.target] || 0) - (totals[a.target] || 0));
+    }
     show($("live-vote-empty"), options.length === 0);
     // The console may add options (themes) when there are none, or only themes so far.
     show(

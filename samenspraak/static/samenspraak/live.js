@@ -76,7 +76,9 @@
   const $ = (id) => document.getElementById(id);
 
   function t(key, params = {}) {
-    let text = TEXT[key] || "";
+    // A count of one takes the singular where there is one (`dotCountOne`: "1 stip");
+    // Dutch and English have the same plural rule.
+    let text = (params.count === 1 && TEXT[`${key}One`]) || TEXT[key] || "";
     for (const [name, value] of Object.entries(params)) {
       text = text.split(`{${name}}`).join(String(value));
     }
