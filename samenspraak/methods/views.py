@@ -10,6 +10,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from samenspraak.lib.forms import is_key
@@ -356,7 +357,10 @@ def deck_import(request: HttpRequest, deck_id: int) -> HttpResponse:
         rows, errors = parse_card_file(name=upload.name, data=upload.read())
         if not errors:
             added = services.cards_add(deck=deck, by=request.user, rows=rows)
-            messages.success(request, _("%(count)d cards have been added.") % {"count": added})
+            text = ngettext(
+                "%(count)d card has been added.", "%(count)d cards have been added.", added
+            )
+            messages.success(request, text % {"count": added})
             return redirect("methods:deck_detail", deck_id=deck.pk)
     return render(
         request,

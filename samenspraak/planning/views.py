@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from samenspraak.lib.forms import is_key
@@ -143,9 +144,12 @@ def cycle_create(request: HttpRequest) -> HttpResponse:
         count = cycle.sessions.count()
         messages.success(
             request,
-            _(
+            ngettext(
+                "The cycle has been planned with %(count)d session; "
+                "the participants have been invited.",
                 "The cycle has been planned with %(count)d sessions; "
-                "the participants have been invited."
+                "the participants have been invited.",
+                count,
             )
             % {"count": count},
         )

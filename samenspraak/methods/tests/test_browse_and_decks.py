@@ -107,6 +107,27 @@ def import_cards(client, deck, content: bytes, name="kaarten.csv"):
     )
 
 
+def test_card_import_says_how_many_cards_it_added(client, facilitator, school):
+    """In the user's language, singular for one card."""
+    deck = services.deck_create(school=school, by=facilitator, name="Import", description="")
+    client.force_login(facilitator)
+    row = "Leren;Vraag {};vraag\n"
+    for language, rows, said in (
+        ("nl", 1, "Er is 1 kaart toegevoegd."),
+        ("nl", 2, "Er zijn 2 kaarten toegevoegd."),
+        ("en", 1, "1 card has been added."),
+    ):
+        facilitator.language = language
+        facilitator.save()
+        content = "thema;tekst;soort\n" + "".join(row.format(i) for i in range(rows))
+        response = client.post(
+            reverse("methods:deck_import", args=[deck.pk]),
+            {"file": SimpleUploadedFile("kaarten.csv", content.encode())},
+            follow=True,
+        )
+        assert [str(m) for m in response.context["messages"]] == [said]
+
+
 def test_card_import_with_a_bad_row_adds_nothing_and_names_the_row(client, facilitator, school):
     deck = services.deck_create(school=school, by=facilitator, name="Import", description="")
     client.force_login(facilitator)

@@ -76,6 +76,18 @@ def test_leader_plans_a_six_weekly_cycle_and_everyone_is_invited(planned_cycle, 
     assert str(event["location"]) == "Lokaal 2.14"
 
 
+def test_a_cycle_of_one_session_says_so(client, leader, group, ambition):
+    leader.language = "nl"
+    leader.save()
+    client.force_login(leader)
+    year = next_year()
+    one = cycle_post(group, ambition, period_start=f"{year}-09-01", period_end=f"{year}-09-10")
+    response = client.post(reverse("planning:cycle_create"), one, follow=True)
+    assert Session.objects.count() == 1
+    said = [str(m) for m in response.context["messages"]]
+    assert said == ["De cyclus is gepland met 1 sessie; de deelnemers zijn uitgenodigd."]
+
+
 def test_editing_the_cadence_asks_before_moving_planned_sessions(
     client, leader, planned_cycle, group, ambition
 ):
