@@ -381,6 +381,8 @@ def _do(
             phase["kind"] == "dialogue" and _setting(phase, "hand_queue", True)
         ):
             raise Refused("wrong_phase", _("Hands are raised in an open dialogue."))
+        if kind == "hand.raise" and kinds.leads(room, actor):  # the chair gives the floor
+            raise Refused("forbidden", _("The facilitator gives the floor and raises no hand."))
         state = _speaking_state(room)
         if kind == "hand.lower":
             state["queue"] = [p for p in state["queue"] if p != actor.pk]

@@ -429,6 +429,7 @@ def test_open_dialogues_with_and_without_talk_time(browser, server, screens):  #
     queue = projector.page.locator("#live-queue-list li")
     expect(queue).to_have_text([teachers[1]["name"], teachers[0]["name"]])
     expect(first.page.get_by_role("button", name="Laat je hand zakken")).to_be_visible()
+    expect(console.page.locator("#live-hand")).to_be_hidden()  # the chair gives the floor
     assert_accessible(first.page, "a phone with its hand up")
     row = console.page.locator("#live-people li", has_text=teachers[1]["name"])
     row.locator('button[data-action="talk.start"]').click()

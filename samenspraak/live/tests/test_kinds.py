@@ -833,8 +833,8 @@ def test_a_dialogue_without_talk_time_refuses_to_time_anyone(group, facilitator,
 
 def test_hands_are_raised_in_an_open_dialogue(group, facilitator, school, people):
     """The queue keeps the order hands went up; a second raise keeps its place; the one
-    the facilitator marks as speaking leaves it. No hands in a round, nor in a dialogue
-    whose work form turned the queue off."""
+    the facilitator marks as speaking leaves it; the facilitator raises none. No hands in a
+    round, nor in a dialogue whose work form turned the queue off."""
     room = make_room(
         group,
         facilitator,
@@ -851,6 +851,7 @@ def test_hands_are_raised_in_an_open_dialogue(group, facilitator, school, people
     assert queue(r.do(b, "hand.raise")) == [b.pk]
     assert queue(r.do(a, "hand.raise")) == [b.pk, a.pk]
     assert queue(r.do(b, "hand.raise")) == [b.pk, a.pk]  # a double tap keeps the place
+    r.refused(r.lead, "hand.raise", reason="forbidden")  # who leads gives the floor
     assert queue(r.do(c, "hand.lower")) == [b.pk, a.pk]  # no hand up: nothing changes
     # b gets the word: the room hears that b's hand is down (it used to learn it only from
     # a later change of the queue).

@@ -747,7 +747,7 @@
     const canPass = Boolean(mayPass) && !silent && settings.pass_allowed !== false;
     show($("live-pass"), canPass);
     const handPhase =
-      active && me && !silent && phase.kind === "dialogue" && settings.hand_queue !== false;
+      active && me && !me.leads && !silent && phase.kind === "dialogue" && settings.hand_queue !== false;
     const hand = $("live-hand");
     if (hand) {
       const raised = Boolean(me) && queue.includes(me.id);
