@@ -513,6 +513,17 @@ def test_a_reflection_is_written_where_only_its_writer_reads_it(browser, server,
         response = phone.request.get(link.get_attribute("href"))
         assert response.status == 200, (link.get_attribute("href"), response.status)
     assert_accessible(phone, "a phone after the end")
+    # The console has nothing left to run and points to the report; nobody joins any more.
+    for gone in ("#live-controls", "#live-join", "#live-end-panel"):
+        expect(console.page.locator(gone)).to_be_hidden()
+    roles = console.page.locator('#live-people button[data-action="role.assign"]:visible')
+    expect(roles).to_have_count(0)
+    expect(projector.page.locator("#live-join")).to_be_hidden()
+    report = console.page.get_by_role("link", name="Het verslag maken")
+    assert phone.request.get(report.get_attribute("href")).status == 404  # not published yet
+    report.click()
+    expect(console.page.get_by_role("heading", level=1)).to_contain_text("Verslag")
+    assert_accessible(console.page, "the report a console leads to")
 
 
 def test_a_proposed_step_becomes_an_action_point(browser, server, screens):  # noqa: F811

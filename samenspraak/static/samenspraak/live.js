@@ -637,6 +637,8 @@
     show($("live-waiting"), !phase && !ended);
     fillList($("live-rules"), state.ground_rules || [], (rule) => element("li", "", rule));
     show($("live-ended"), ended);
+    // After the end nobody joins, and the console has nothing left to run.
+    for (const id of ["live-join", "live-controls", "live-end-panel"]) show($(id), !ended);
 
     // The phase: title, prompts, timer.
     show($("live-phase"), Boolean(phase) && !ended);
@@ -1073,11 +1075,6 @@
       setText(pause, t(paused ? "resume" : "pause"));
       show(pause, Boolean(phase) && !ended);
     }
-    const end = $("live-end");
-    if (end && ended) {
-      show(end, false);
-      show($("live-end-confirm"), false);
-    }
     // A dialogue whose work form turned talk time off offers no "Speaks now".
     const tracks = !phase || phase.kind !== "dialogue" || settings.talk_time !== false;
     renderPeople(talking, ended, tracks);
@@ -1118,10 +1115,9 @@
         if (action === "role.assign") {
           const holds = (person.roles || []).includes(button.dataset.role);
           button.setAttribute("aria-pressed", String(holds));
-          button.disabled = ended;
           // Who leads is in no order, pair or table: no role to give (one held from before
-          // they led can still be taken off).
-          show(button, !person.leads || holds);
+          // they led can still be taken off). After the end, no roles at all.
+          show(button, !ended && (!person.leads || holds));
         }
       }
     }
