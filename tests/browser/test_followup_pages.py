@@ -10,6 +10,7 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from samenspraak.followup import services
+from samenspraak.followup.models import ActionPoint
 from samenspraak.followup.tests.test_agreements import make_session
 from tests.browser.test_pages_axe import assert_accessible, log_in
 
@@ -140,6 +141,38 @@ def test_form_errors_are_accessible(page, followup):
     page.locator("main form button[type=submit]").click()
     expect(page.locator(".form-errors")).to_be_visible()
     assert_accessible(page, "the feedback form with an error")
+
+
+def test_a_double_click_adds_one_action_point(page, followup):
+    """A form posts once: a second submit while the next page loads is ignored (it used to
+    add the action point twice). A form a script takes over is left alone."""
+    log_in(page, followup["facilitator"])
+    _visit(page, reverse("followup:actions", args=[followup["session"].pk]))
+    add = page.locator("form", has=page.locator('textarea[name="text"]'))
+    # Two submit events in a row, as a double click gives: the second is held back.
+    held = add.evaluate(
+        """form => [1, 2].map(() => {
+            const event = new SubmitEvent("submit", {bubbles: true, cancelable: true});
+            form.dispatchEvent(event);
+            return event.defaultPrevented;
+        })"""
+    )
+    assert held == [False, True]
+    taken_over = add.evaluate(
+        """form => {
+            form.addEventListener("submit", (e) => e.preventDefault(), {once: true});
+            delete form.dataset.sentAt;
+            form.dispatchEvent(new SubmitEvent("submit", {bubbles: true, cancelable: true}));
+            return "sentAt" in form.dataset;
+        }"""
+    )
+    assert taken_over is False
+    _visit(page, reverse("followup:actions", args=[followup["session"].pk]))
+    add.locator('textarea[name="text"]').fill("Leesouders vragen")
+    add.get_by_label(followup["teacher"].name).check()
+    add.locator('button[type="submit"]').dblclick()
+    expect(page.locator(".messages")).to_be_visible()
+    assert ActionPoint.objects.filter(text="Leesouders vragen").count() == 1
 
 
 def test_a_support_check_through_the_pages(page, followup):

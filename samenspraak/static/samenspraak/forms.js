@@ -1,0 +1,31 @@
+/* Samenspraak: a form that has been sent is not sent again by a second click.
+ *
+ * A double click on "Add" while the next page loads would post the form twice, and a form
+ * that adds something (an action point, an agreement) would add it twice. Once a form is
+ * posted, further submits of it are ignored for ten seconds (enough for the page to load;
+ * after that a form that stayed, say after a download, works again) and again when the
+ * page comes back from the back/forward cache. Forms whose submit a script takes over
+ * (htmx, the live room) are left alone: they call preventDefault first.
+ */
+"use strict";
+
+(() => {
+  const GUARD_MS = 10000;
+
+  document.addEventListener("submit", (event) => {
+    const form = event.target;
+    if (event.defaultPrevented || !(form instanceof HTMLFormElement)) return;
+    if ((form.getAttribute("method") || "get").toLowerCase() !== "post") return;
+    const sent = Number(form.dataset.sentAt || 0);
+    if (sent && Date.now() - sent < GUARD_MS) {
+      event.preventDefault();
+      return;
+    }
+    form.dataset.sentAt = String(Date.now());
+  });
+
+  window.addEventListener("pageshow", (event) => {
+    if (!event.persisted) return;
+    for (const form of document.querySelectorAll("form[data-sent-at]")) delete form.dataset.sentAt;
+  });
+})();
