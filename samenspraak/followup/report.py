@@ -34,7 +34,7 @@ from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from samenspraak.accounts.models import User
 from samenspraak.core.audit import record
@@ -48,6 +48,7 @@ from samenspraak.followup.models import (
     Support,
 )
 from samenspraak.followup.tasks import send_report_links
+from samenspraak.live.kinds import votes_hidden
 from samenspraak.live.models import Contribution, Room
 from samenspraak.methods.models import prompt_lines
 from samenspraak.planning.models import Session
@@ -124,6 +125,28 @@ def revealed_notes(room: Room, phases: list[dict]) -> list[Contribution]:
     return [note for note in notes if shown(note.phase_index)]
 
 
+def shown_dots(room: Room, phases: list[dict]) -> dict[str, int]:
+    """Dots per target (`c<theme id>` or `n<note id>`) over the voting phases whose results
+    the room saw; totals the facilitator never showed stay out, as in the room."""
+    dots: dict[str, int] = {}
+    for index, totals in room.dot_totals.items():
+        phase = phases[int(index)] if 0 <= int(index) < len(phases) else {}
+        if phase.get("kind") != "dot_voting" or votes_hidden(room, phase, int(index)):
+            continue
+        for target, count in totals.items():
+            dots[target] = dots.get(target, 0) + count
+    return dots
+
+
+def _with_dots(text: str, count: int) -> str:
+    if not count:
+        return text
+    return ngettext("%(text)s (%(count)d dot)", "%(text)s (%(count)d dots)", count) % {
+        "text": text,
+        "count": count,
+    }
+
+
 def _question(phases: list[dict], note: Contribution, language: str) -> str:
     """The question a 3xW note answers, in the report's language ("" for other notes)."""
     if note.prompt is None or not 0 <= note.phase_index < len(phases):
@@ -139,34 +162,45 @@ def _themes(session: Session, language: str) -> str:
     phases = list(session.method_snapshot.data.get("phases", [])) if session.method_snapshot else []
     notes = revealed_notes(room, phases)
     clusters = {cluster.pk: cluster for cluster in room.clusters.all()}
-    grouped: dict[int | None, list[str]] = {}
+    # After a vote the room saw: the dots of each theme or note, the most first.
+    dots = shown_dots(room, phases)
+    # A list's lines as (−dots, text), so that sorting puts the most dots first.
+    grouped: dict[int | None, list[tuple[int, str]]] = {}
     # 3xW notes in no theme: one list per question, in the order of the questions. One in
     # a theme says which question it answers.
-    answers: dict[tuple[int, int], tuple[str, list[str]]] = {}
+    answers: dict[tuple[int, int], tuple[str, list[tuple[int, str]]]] = {}
     for note in notes:
         key = note.cluster_id if note.cluster_id in clusters else None
         question = _question(phases, note, language)
+        count = dots.get(f"n{note.pk}", 0)
+        text = _with_dots(_line(note.text), count)
         if question and key is None:
             answers.setdefault((note.phase_index, note.prompt), (question, []))[1].append(
-                _line(note.text)
+                (-count, text)
             )
         elif question:
-            grouped.setdefault(key, []).append(f"{_line(note.text)} ({_line(question)})")
+            grouped.setdefault(key, []).append((-count, f"{text} ({_line(question)})"))
         else:
-            grouped.setdefault(key, []).append(_line(note.text))
+            grouped.setdefault(key, []).append((-count, text))
+
+    def listed(title: str, lines: list[tuple[int, str]]) -> str:
+        return "\n".join([title] + [f"- {text}" for _count, text in sorted(lines)])
+
+    def most_dots_first(cluster) -> tuple:
+        count = dots.get(f"c{cluster.pk}", 0)
+        return (cluster.phase_index, -count, cluster.title.lower(), cluster.pk)
+
     blocks = []
-    for cluster in sorted(clusters.values(), key=lambda c: (c.phase_index, c.title.lower(), c.pk)):
-        texts = grouped.get(cluster.pk)
-        if texts:  # a theme without a revealed note is left out
-            blocks.append(
-                "\n".join([_line(cluster.title) + ":"] + [f"- {t}" for t in sorted(texts)])
-            )
-    for _where, (question, texts) in sorted(answers.items()):
-        blocks.append("\n".join([_line(question)] + [f"- {t}" for t in sorted(texts)]))
+    for cluster in sorted(clusters.values(), key=most_dots_first):
+        lines = grouped.get(cluster.pk)
+        if lines:  # a theme without a revealed note is left out
+            title = _with_dots(_line(cluster.title), dots.get(f"c{cluster.pk}", 0))
+            blocks.append(listed(title + ":", lines))
+    for _where, (question, lines) in sorted(answers.items()):
+        blocks.append(listed(_line(question), lines))
     loose = grouped.get(None)
     if loose:
-        title = _("Other notes") if blocks else _("Notes")
-        blocks.append("\n".join([title + ":"] + [f"- {t}" for t in sorted(loose)]))
+        blocks.append(listed((_("Other notes") if blocks else _("Notes")) + ":", loose))
     return "\n\n".join(blocks)
 
 

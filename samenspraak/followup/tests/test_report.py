@@ -182,6 +182,54 @@ def test_3xw_notes_in_no_theme_make_a_list_per_question(school, group, facilitat
     assert "- Meer tijd (What could be better?)" in english
 
 
+def test_a_vote_the_room_saw_puts_the_most_dots_first(school, group, facilitator):
+    """Themes and notes voted on show their dots, the most first; dots of a vote whose
+    results the facilitator never showed stay out of the report, as they did in the room."""
+    writing = {"position": 1, "title_nl": "Schrijven", "kind": "writing", "minutes": 5}
+    writing["settings"] = {"hidden_until_revealed": False}
+    sorting = {"position": 2, "title_nl": "Ordenen", "kind": "clustering", "minutes": 5}
+    voting = {"position": 3, "title_nl": "Stemmen", "kind": "dot_voting", "minutes": 5}
+    voting["settings"] = {"reveal_on_command": True}
+    session = Session.objects.create(
+        school=school,
+        group=group,
+        facilitator=facilitator,
+        title="Prioriteren",
+        starts_at=timezone.now() - timedelta(days=1),
+        status=SessionStatus.HELD,
+        method_snapshot=MethodSnapshot.objects.create(
+            data={"name_nl": "Stemmen", "phases": [writing, sorting, voting, voting]}
+        ),
+    )
+    room = Room.objects.create(session=session, status="ended")
+    rust = Cluster.objects.create(room=room, phase_index=1, title="Rust")
+    tijd = Cluster.objects.create(room=room, phase_index=1, title="Tijd")
+    for text, cluster in (("Meer rust", rust), ("Meer tijd", tijd), ("Losse gedachte", None)):
+        Contribution.objects.create(room=room, phase_index=0, text=text, cluster=cluster)
+    loose = Contribution.objects.get(text="Losse gedachte")
+    room.dot_totals = {
+        "2": {f"c{rust.pk}": 2, f"c{tijd.pk}": 3, f"n{loose.pk}": 1},
+        "3": {f"c{rust.pk}": 5},  # a second vote, never shown
+    }
+    room.revealed = [2]
+    room.save()
+
+    def themes():
+        return {s["key"]: s["body"] for s in reports.compile_sections(session, "nl")}["themes"]
+
+    assert themes() == (
+        "Tijd (3 stippen):\n- Meer tijd\n\n"
+        "Rust (2 stippen):\n- Meer rust\n\n"
+        "Overige briefjes:\n- Losse gedachte (1 stip)"
+    )
+    room.revealed = []  # the first vote was never shown either
+    room.save()
+    assert (
+        themes()
+        == "Rust:\n- Meer rust\n\nTijd:\n- Meer tijd\n\nOverige briefjes:\n- Losse gedachte"
+    )
+
+
 def test_compile_takes_the_sessions_group_data(session):
     sections = {s["key"]: s["body"] for s in reports.compile_sections(session, "nl")}
     assert sections["occasion"] == "De leesresultaten dalen"
