@@ -135,6 +135,20 @@ def docx_text(data: bytes) -> str:
 # --- Compiling ----------------------------------------------------------------------------
 
 
+def held_room(school, group, facilitator, title: str, phases: list[dict]):
+    """A session held yesterday with these phases, and its ended room."""
+    session = Session.objects.create(
+        school=school,
+        group=group,
+        facilitator=facilitator,
+        title=title,
+        starts_at=timezone.now() - timedelta(days=1),
+        status=SessionStatus.HELD,
+        method_snapshot=MethodSnapshot.objects.create(data={"name_nl": title, "phases": phases}),
+    )
+    return session, Room.objects.create(session=session, status="ended")
+
+
 def test_3xw_notes_in_no_theme_make_a_list_per_question(school, group, facilitator):
     """The work form's output is three lists: notes answering a question (and sorted into
     no theme) are listed under it, in the order of the questions, in the report's
@@ -148,16 +162,7 @@ def test_3xw_notes_in_no_theme_make_a_list_per_question(school, group, facilitat
         "prompts_nl": "Wat ging goed?\nWat kan beter?\nWat neem je mee?",
         "prompts_en": "What went well?\nWhat could be better?\nWhat do you take away?",
     }
-    session = Session.objects.create(
-        school=school,
-        group=group,
-        facilitator=facilitator,
-        title="Terugblik",
-        starts_at=timezone.now() - timedelta(days=1),
-        status=SessionStatus.HELD,
-        method_snapshot=MethodSnapshot.objects.create(data={"name_nl": "3xW", "phases": [three]}),
-    )
-    room = Room.objects.create(session=session, status="ended")
+    session, room = held_room(school, group, facilitator, "Terugblik", [three])
     theme = Cluster.objects.create(room=room, phase_index=0, title="Tijd")
     for text, prompt, cluster in (
         ("Korter vergaderen", 1, None),
@@ -190,18 +195,8 @@ def test_a_vote_the_room_saw_puts_the_most_dots_first(school, group, facilitator
     sorting = {"position": 2, "title_nl": "Ordenen", "kind": "clustering", "minutes": 5}
     voting = {"position": 3, "title_nl": "Stemmen", "kind": "dot_voting", "minutes": 5}
     voting["settings"] = {"reveal_on_command": True}
-    session = Session.objects.create(
-        school=school,
-        group=group,
-        facilitator=facilitator,
-        title="Prioriteren",
-        starts_at=timezone.now() - timedelta(days=1),
-        status=SessionStatus.HELD,
-        method_snapshot=MethodSnapshot.objects.create(
-            data={"name_nl": "Stemmen", "phases": [writing, sorting, voting, voting]}
-        ),
-    )
-    room = Room.objects.create(session=session, status="ended")
+    phases = [writing, sorting, voting, voting]
+    session, room = held_room(school, group, facilitator, "Prioriteren", phases)
     rust = Cluster.objects.create(room=room, phase_index=1, title="Rust")
     tijd = Cluster.objects.create(room=room, phase_index=1, title="Tijd")
     for text, cluster in (("Meer rust", rust), ("Meer tijd", tijd), ("Losse gedachte", None)):
