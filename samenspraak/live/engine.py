@@ -214,6 +214,11 @@ def _do(
         )
         room.talk_time = {}
         room.dots = {}  # who placed which dot: gone; the totals stay
+        # Who took which position: gone; how many took each stays (keys that are no seat).
+        room.positions = {
+            index: {f"x{i}": value for i, value in enumerate(sorted(taken.values(), key=str))}
+            for index, taken in room.positions.items()
+        }
         # Which seat sent which action (and in what order) is not needed any more: gone,
         # so that nothing lines a seat's actions up with anonymous rows afterwards.
         ClientAction.objects.filter(participant__room=room).delete()

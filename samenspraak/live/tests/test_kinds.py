@@ -831,6 +831,23 @@ def test_a_dialogue_without_talk_time_refuses_to_time_anyone(group, facilitator,
     assert list(Room.objects.get(pk=room.pk).talk_time) == [str(r.p[0].pk)]
 
 
+def test_who_took_which_position_is_dropped_when_the_room_ends(group, facilitator, school, people):
+    """As with dots: the room only ever saw how many took each position; once it ends, that
+    distribution is all the database keeps (no seat next to a position)."""
+    room = make_room(group, facilitator, school, [phase("positions", mode="ab")])
+    r = Room_(room, facilitator, people[:3])
+    r.start()
+    for seat, value in zip(r.p, ("B", "A", "B"), strict=True):
+        r.do(seat, "position.take", {"value": value})
+    r.do(r.lead, "room.end")
+    kept = Room.objects.get(pk=room.pk).positions["0"]
+    assert sorted(kept.values()) == ["A", "B", "B"]
+    seats = {str(seat.pk) for seat in (*r.p, r.lead)}
+    assert not seats & set(kept), kept
+    state = r.state(r.p[1])["positions"]
+    assert state["distribution"] == {"A": 1, "B": 2} and state["mine"] is None
+
+
 def test_hands_are_raised_in_an_open_dialogue(group, facilitator, school, people):
     """The queue keeps the order hands went up; a second raise keeps its place; the one
     the facilitator marks as speaking leaves it; the facilitator raises none. No hands in a
