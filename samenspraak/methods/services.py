@@ -155,10 +155,20 @@ def phase_update(
     )
 
 
+MAX_PHASES = 40  # the longest work form of the library has 11; one room, one session
+
+
+class TooManyPhasesError(ValueError):
+    pass
+
+
 @transaction.atomic
 def phase_add(*, method: Method, by: User, after: Phase | None = None) -> Phase:
-    """Add an information phase of 5 minutes after `after` (or at the end)."""
+    """Add an information phase of 5 minutes after `after` (or at the end); at most
+    MAX_PHASES (counted under the work form's lock, so two adds at once cannot pass it)."""
     method = Method.objects.select_for_update().get(pk=method.pk)
+    if method.phases.count() >= MAX_PHASES:
+        raise TooManyPhasesError(_("A work form has at most %(max)d phases.") % {"max": MAX_PHASES})
     last = method.phases.aggregate(last=Max("position"))["last"] or 0
     position = (after.position + 1) if after is not None else last + 1
     # Shift later phases down one place, from the end, so positions stay unique.

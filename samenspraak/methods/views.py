@@ -40,8 +40,6 @@ from samenspraak.methods.kinds import SETTINGS, Kind, MethodRole, Output, Pdca
 from samenspraak.methods.models import Method, Phase
 from samenspraak.methods.services import CardRow
 
-MAX_PHASES = 40  # the longest work form of the library has 11; one room, one session
-
 
 def _status(request: HttpRequest) -> int:
     return 400 if request.method == "POST" else 200
@@ -241,13 +239,14 @@ def phase_edit(request: HttpRequest, method_id: int, phase_id: int) -> HttpRespo
 @require_POST
 def phase_add(request: HttpRequest, method_id: int) -> HttpResponse:
     method = get_editable_method_for(request.user, method_id)
-    if method.phases.count() >= MAX_PHASES:
-        messages.error(request, _("A work form has at most %(max)d phases.") % {"max": MAX_PHASES})
-        return redirect("methods:method_edit", method_id=method.pk)
     after = None
     if is_key(request.POST.get("after", "")):
         after = method.phases.filter(pk=int(request.POST["after"])).first()
-    phase = services.phase_add(method=method, by=request.user, after=after)
+    try:
+        phase = services.phase_add(method=method, by=request.user, after=after)
+    except services.TooManyPhasesError as error:
+        messages.error(request, str(error))
+        return redirect("methods:method_edit", method_id=method.pk)
     messages.success(request, _("A phase has been added. Fill it in."))
     return redirect("methods:phase_edit", method_id=method.pk, phase_id=phase.pk)
 

@@ -187,6 +187,9 @@ def test_a_work_form_takes_at_most_forty_phases(client, facilitator, copy):
     response = client.post(reverse("methods:phase_add", args=[copy.pk]), follow=True)
     assert "Een werkvorm heeft hoogstens 40 fasen." in response.content.decode()
     assert copy.phases.count() == 40
+    with pytest.raises(services.TooManyPhasesError):  # the service itself holds the line
+        services.phase_add(method=copy, by=facilitator)
+    assert copy.phases.count() == 40
 
 
 def test_add_remove_and_reorder_phases_with_buttons(client, facilitator, copy):
