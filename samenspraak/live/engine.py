@@ -560,9 +560,12 @@ def seat_taken(*, room_id: int, participant: Participant) -> Outcome:
         if participant.on_console and participant.user_id != room.session.facilitator_id:
             _record_lead(room, participant, left={})
         room.seq += 1
-        # A latecomer in a World Café is seated without moving anyone else.
-        placed = kinds.place_latecomer(room, participant, phases(room)) if room.tables else []
-        room.save(update_fields=["seq", "tables"])
+        # A latecomer in a World Café is seated without moving anyone else, and joins a
+        # round under way at the end of its order.
+        items = phases(room)
+        placed = kinds.place_latecomer(room, participant, items) if room.tables else []
+        placed += kinds.join_round(room, participant, items)
+        room.save(update_fields=["seq", "tables", "speaking"])
         event = {
             "kind": "joined",
             "seq": room.seq,
@@ -637,11 +640,14 @@ def _stops_leading(room: Room, participant: Participant, *, seated: bool) -> lis
     """The seat leads no more (its holder stopped facilitating): it takes part from now on
     like someone who just came in, counted in the equal share and, if `seated`, at the
     World Café tables from the current round on with nobody else moving
-    (`kinds.place_latecomer`). One seq."""
+    (`kinds.place_latecomer`) and at the end of a round under way (`kinds.join_round`).
+    One seq."""
     placed = []
-    if seated and room.tables:
-        placed = kinds.place_latecomer(room, participant, phases(room))
-    return _leading_changed(room, participant, placed, ["tables"])
+    if seated:
+        items = phases(room)
+        placed = kinds.place_latecomer(room, participant, items) if room.tables else []
+        placed += kinds.join_round(room, participant, items)
+    return _leading_changed(room, participant, placed, ["tables", "speaking"])
 
 
 def _leading_changed(room: Room, participant: Participant, moved: list, fields: list) -> list:

@@ -553,6 +553,24 @@ def place_latecomer(room: Room, participant: Participant, items: list[dict]) -> 
     return events
 
 
+def join_round(room: Room, participant: Participant, items: list[dict]) -> list[dict]:
+    """Someone who came in (or stopped leading) while a round of the current phase still
+    has people to speak joins its order at the end, if they speak in it; nobody moves, and
+    whoever has the floor keeps it. A round already done, or not begun, stays as it is
+    (starting it makes the order anew, with everyone)."""
+    index = room.phase_index
+    phase = items[index] if 0 <= index < len(items) else None
+    state = room.speaking.get(str(index))
+    if phase is None or phase["kind"] != "round" or not state or leads(room, participant):
+        return []
+    if participant.pk in state.get("order", []) or not still_to_speak(state):
+        return []
+    if participant.pk not in {p.pk for p in speakers(room, phase)}:
+        return []
+    state["order"].append(participant.pk)
+    return [_all({"kind": "speaking", "phase": index, "state": state})]
+
+
 # --- Someone starts leading ---------------------------------------------------------------
 
 _SPEAKING_LISTS = ("order", "done", "passed", "queue")

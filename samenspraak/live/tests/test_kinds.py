@@ -1107,7 +1107,7 @@ def test_opening_the_console_takes_a_seat_out_of_the_order_pairs_and_tables(
 def test_a_new_facilitator_leaves_the_order_they_were_in(group, facilitator, school, people):
     """Planning hands the session to someone in the room: their seat leads from then on
     (as on opening the console), one seq, audited; the old facilitator's seat stays and
-    takes part from the next seq on."""
+    takes part from the next seq on, at the end of the round under way."""
     room = make_room(group, facilitator, school, [phase("round", order="fixed")])
     r = Room_(room, facilitator, people[:3])
     r.start()
@@ -1121,10 +1121,10 @@ def test_a_new_facilitator_leaves_the_order_they_were_in(group, facilitator, sch
     after = Room.objects.get(pk=room.pk)
     assert after.seq == before.seq + 2
     kinds_sent = [i["event"]["kind"] for i in outcome.events]
-    assert kinds_sent == ["joined", "speaking", "talk", "joined", "talk"]
+    assert kinds_sent == ["joined", "speaking", "talk", "joined", "speaking", "talk"]
     assert outcome.events[0]["event"]["participant"]["leads"] is True
     assert outcome.events[3]["event"]["participant"]["leads"] is False
-    assert after.speaking["0"]["order"] == [r.p[0].pk, r.p[2].pk]
+    assert after.speaking["0"]["order"] == [r.p[0].pk, r.p[2].pk, r.lead.pk]
     assert AuditEntry.objects.get(action="room.lead").actor == new.user
     assert not kinds.leads(after, Participant.objects.get(pk=r.lead.pk))
 
@@ -1137,6 +1137,37 @@ def replace_facilitator(room, new_user, *, planner):
     Membership.objects.filter(user=old).update(is_facilitator=planner)
     Session.objects.filter(pk=room.session_id).update(facilitator=new_user)
     return engine.facilitator_changed(room_id=room.pk, previous_id=old.pk)
+
+
+def test_a_latecomer_joins_a_round_under_way_at_its_end(group, facilitator, school, people):
+    """Someone who comes in while a round still has people to speak is put at the end of
+    its order (nobody moves, the floor stays where it is); once everyone has spoken, or
+    before the round begins, the order is left alone."""
+    room = make_room(group, facilitator, school, [phase("round", order="fixed"), phase("round")])
+    r = Room_(room, facilitator, people[:2])
+    a, b = r.p
+    r.start()
+
+    def come_in(email):
+        user = make_person(school, email, email.split("@")[0].title())
+        GroupMember.objects.create(group=group, user=user)
+        seat = Participant.objects.create(room=room, user=user)
+        return seat, engine.seat_taken(room_id=room.pk, participant=seat)
+
+    early, outcome = come_in("vroeg@delinde.nl")  # before the round: no order to join
+    assert [i["event"]["kind"] for i in outcome.events] == ["joined"]
+    r.do(r.lead, "round.start")
+    r.do(r.lead, "turn.next")
+    late, outcome = come_in("laat@delinde.nl")
+    assert [i["event"]["kind"] for i in outcome.events] == ["joined", "speaking"]
+    state = outcome.events[1]["event"]["state"]
+    assert state["order"] == [a.pk, b.pk, early.pk, late.pk] and state["done"] == [a.pk]
+    assert all(i["event"]["seq"] == outcome.seq for i in outcome.events)
+    for _ in range(3):
+        r.do(r.lead, "turn.next")
+    after, outcome = come_in("na@delinde.nl")  # everyone has spoken: the round is over
+    assert [i["event"]["kind"] for i in outcome.events] == ["joined"]
+    assert after.pk not in Room.objects.get(pk=room.pk).speaking["0"]["order"]
 
 
 def test_a_replaced_facilitator_takes_part_from_then_on(group, facilitator, school, people):
