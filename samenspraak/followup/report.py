@@ -96,18 +96,33 @@ def _localized(item: dict, name: str, language: str) -> str:
     return item.get(f"{name}_{language}") or item.get(f"{name}_nl", "")
 
 
-def _phases(session: Session, language: str) -> str:
+def _phases(session: Session, room: Room | None, language: str) -> str:
+    """The work form's phases; a dilemma phase with how many took each position (what the
+    room saw; who took which is not kept)."""
     snapshot = session.method_snapshot
     if snapshot is None:
         return ""
+    taken = room.positions if room else {}
     lines = [_localized(snapshot.data, "name", language) + ":"]
-    for phase in snapshot.data.get("phases", []):
-        lines.append(
-            "- "
-            + _("%(title)s (%(minutes)d min)")
-            % {"title": _line(_localized(phase, "title", language)), "minutes": phase["minutes"]}
-        )
+    for index, phase in enumerate(snapshot.data.get("phases", [])):
+        line = _("%(title)s (%(minutes)d min)") % {
+            "title": _line(_localized(phase, "title", language)),
+            "minutes": phase["minutes"],
+        }
+        counts = _position_counts(taken.get(str(index), {})) if phase["kind"] == "positions" else ""
+        if counts:
+            line = _("%(phase)s — positions taken: %(counts)s") % {"phase": line, "counts": counts}
+        lines.append("- " + line)
     return "\n".join(lines)
+
+
+def _position_counts(taken: dict) -> str:
+    """ "A: 3, B: 5" (or per point of a scale), in the order of the positions."""
+    counts: dict[str, int] = {}
+    for value in taken.values():
+        counts[str(value)] = counts.get(str(value), 0) + 1
+    ordered = sorted(counts, key=lambda value: (len(value), value))  # 2 before 10
+    return ", ".join(f"{value}: {counts[value]}" for value in ordered)
 
 
 def revealed_notes(room: Room, phases: list[dict]) -> list[Contribution]:
@@ -155,8 +170,7 @@ def _question(phases: list[dict], note: Contribution, language: str) -> str:
     return questions[note.prompt] if note.prompt < len(questions) else ""
 
 
-def _themes(session: Session, language: str) -> str:
-    room = Room.objects.filter(session=session).first()
+def _themes(session: Session, room: Room | None, language: str) -> str:
     if room is None:
         return ""
     phases = list(session.method_snapshot.data.get("phases", [])) if session.method_snapshot else []
@@ -244,13 +258,14 @@ def _insights(session: Session) -> str:
 def compile_sections(session: Session, language: str | None = None) -> list[dict]:
     """The report's sections as the session's data make them now, in its language."""
     language = language or report_language(session)
+    room = Room.objects.filter(session=session).first()
     with translation.override(language):
         bodies = {
             "occasion": session.occasion.strip(),
             "goal": session.goal.strip(),
             "shared_interest": session.shared_interest.strip(),
-            "phases": _phases(session, language),
-            "themes": _themes(session, language),
+            "phases": _phases(session, room, language),
+            "themes": _themes(session, room, language),
             "agreements": _agreements(session),
             "action_points": _action_points(session),
             "insights": _insights(session),

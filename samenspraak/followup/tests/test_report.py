@@ -225,6 +225,22 @@ def test_a_vote_the_room_saw_puts_the_most_dots_first(school, group, facilitator
     )
 
 
+def test_a_dilemma_phase_says_how_many_took_each_position(school, group, facilitator):
+    dilemma = {"position": 1, "title_nl": "Stelling", "kind": "positions", "minutes": 5}
+    scale = {"position": 2, "title_nl": "Schaal", "kind": "positions", "minutes": 5}
+    talk = {"position": 3, "title_nl": "Gesprek", "kind": "dialogue", "minutes": 10}
+    session, room = held_room(school, group, facilitator, "Dilemma", [dilemma, scale, talk])
+    room.positions = {"0": {"x0": "A", "x1": "B", "x2": "B"}, "1": {"x0": 2, "x1": 10}}
+    room.save()
+    phases = {s["key"]: s["body"] for s in reports.compile_sections(session, "nl")}["phases"]
+    assert phases == (
+        "Dilemma:\n"
+        "- Stelling (5 min) — ingenomen posities: A: 1, B: 2\n"
+        "- Schaal (5 min) — ingenomen posities: 2: 1, 10: 1\n"
+        "- Gesprek (10 min)"
+    )
+
+
 def test_compile_takes_the_sessions_group_data(session):
     sections = {s["key"]: s["body"] for s in reports.compile_sections(session, "nl")}
     assert sections["occasion"] == "De leesresultaten dalen"
