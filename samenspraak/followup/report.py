@@ -117,7 +117,7 @@ def _phases(session: Session, room: Room | None, language: str) -> str:
 
 
 def _position_counts(taken: dict) -> str:
-    """ "A: 3, B: 5" (or per point of a scale), in the order of the positions."""
+    """How many took each position, in their order: "A: 3, B: 5" (or per scale point)."""
     counts: dict[str, int] = {}
     for value in taken.values():
         counts[str(value)] = counts.get(str(value), 0) + 1
