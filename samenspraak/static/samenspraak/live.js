@@ -711,7 +711,7 @@
     // Round order with who is still to speak.
     show($("live-round"), active && order.length > 0);
     setText($("live-round-heading"), t(free ? "freeOrder" : "speakingOrder"));
-    $("live-order").classList.toggle("live-order--free", free); // no order: no numbers
+    $("live-order")?.classList.toggle("live-order--free", free); // no order: no numbers
     const giving = free && active && VIEW === "facilitator" && state.facilitator;
     fillList($("live-order"), order, (id) => {
       let kind = "waiting";
