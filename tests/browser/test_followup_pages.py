@@ -144,8 +144,9 @@ def test_form_errors_are_accessible(page, followup):
 
 
 def test_a_double_click_adds_one_action_point(page, followup):
-    """A form posts once: a second submit while the next page loads is ignored (it used to
-    add the action point twice). A form a script takes over is left alone."""
+    """A form posts once: a second submit while the next page loads is ignored (on a slow
+    connection a double click could add the action point twice). A form a script takes
+    over is left alone."""
     log_in(page, followup["facilitator"])
     _visit(page, reverse("followup:actions", args=[followup["session"].pk]))
     add = page.locator("form", has=page.locator('textarea[name="text"]'))

@@ -1143,7 +1143,7 @@ def test_a_latecomer_joins_a_round_under_way_at_its_end(group, facilitator, scho
     """Someone who comes in while a round still has people to speak is put at the end of
     its order (nobody moves, the floor stays where it is); once everyone has spoken, or
     before the round begins, the order is left alone."""
-    room = make_room(group, facilitator, school, [phase("round", order="fixed"), phase("round")])
+    room = make_room(group, facilitator, school, [phase("round", order="fixed")])
     r = Room_(room, facilitator, people[:2])
     a, b = r.p
     r.start()
