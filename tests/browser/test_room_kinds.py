@@ -519,6 +519,8 @@ def test_a_reflection_is_written_where_only_its_writer_reads_it(browser, server,
     roles = console.page.locator('#live-people button[data-action="role.assign"]:visible')
     expect(roles).to_have_count(0)
     expect(projector.page.locator("#live-join")).to_be_hidden()
+    assert_accessible(console.page, "the console after the end")
+    assert_accessible(projector.page, "the projector after the end")
     report = console.page.get_by_role("link", name="Het verslag maken")
     assert phone.request.get(report.get_attribute("href")).status == 404  # not published yet
     report.click()
