@@ -19,6 +19,7 @@ from samenspraak.live.engine import (
     timer,
 )
 from samenspraak.live.models import Cluster, Contribution, Participant, Room
+from samenspraak.methods.models import prompt_lines
 from samenspraak.planning.services import ground_rules_for
 
 
@@ -129,7 +130,7 @@ def state_for(
                 "title": _localized(p, "title"),
                 "kind": p["kind"],
                 "minutes": p["minutes"],
-                "prompts": [line for line in _localized(p, "prompts").splitlines() if line.strip()],
+                "prompts": prompt_lines(_localized(p, "prompts")),
                 "guidance": _localized(p, "guidance") if facilitator else "",
                 "settings": p.get("settings", {}),
                 "speaking": p.get("speaking", []),

@@ -896,10 +896,14 @@ def test_a_3xw_note_says_which_question_it_answers(group, facilitator, school, p
     """3xW feedback: a note may say which of the phase's questions it answers (0-based);
     the room gets that with the note, and anyone working on the notes later too."""
     three = phase("feedback_3xw", anonymous=True, hidden_until_revealed=False)
-    three["prompts_nl"] = "Wat ging goed?\nWat kan beter?\nWat neem je mee?"
+    three["prompts_nl"] = "Wat ging goed?\n  Wat kan beter? \n\nWat neem je mee?"
     room = make_room(group, facilitator, school, [three, phase("clustering"), phase("writing")])
     r = Room_(room, facilitator, people[:1])
     r.start()
+    # The screens get the questions as the engine and the report count them: 0, 1, 2.
+    questions = ["Wat ging goed?", "Wat kan beter?", "Wat neem je mee?"]
+    with translation.override("nl"):
+        assert r.state(r.p[0])["phases"][0]["prompts"] == questions
     outcome = r.do(r.p[0], "note.add", {"text": "Meer tijd", "prompt": 1})
     assert events_for(outcome, "all")[0]["prompt"] == 1
     r.do(r.p[0], "note.add", {"text": "Zonder vraag"})
