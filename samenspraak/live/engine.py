@@ -732,10 +732,13 @@ def apply(
         done = ClientAction.objects.filter(participant=actor, client_id=client_id).first()
         if done is not None:
             return Outcome(seq=done.seq, replayed=True)
+        # A note keeps no ClientAction (see note_id()); its key is the trace of its action
+        # id, whatever action that id comes back with.
+        key = note_id(room_id, actor.pk, client_id)
+        if Contribution.objects.filter(pk=key).exists():
+            return Outcome(seq=room.seq, replayed=True)
         if kind == "note.add":
-            payload = {**payload, "note_id": note_id(room_id, actor.pk, client_id)}
-            if Contribution.objects.filter(pk=payload["note_id"]).exists():
-                return Outcome(seq=room.seq, replayed=True)  # nothing else is kept
+            payload = {**payload, "note_id": key}
         # Also for "next" and "back": a second "next" meant for the same phase (two tabs,
         # a double tap) must not skip the phase after it.
         if phase is not None and phase != room.phase_index:

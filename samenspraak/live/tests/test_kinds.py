@@ -848,6 +848,25 @@ def test_who_took_which_position_is_dropped_when_the_room_ends(group, facilitato
     assert state["distribution"] == {"A": 1, "B": 2} and state["mine"] is None
 
 
+def test_the_id_of_an_anonymous_note_is_spent_for_any_other_action(
+    group, facilitator, school, people
+):
+    """An anonymous note keeps no ClientAction row (it would tie the writer to it), yet its
+    action id is as spent as any other: sent again with another action, it is a replay."""
+    room = make_room(group, facilitator, school, [phase("writing", anonymous=True)])
+    r = Room_(room, facilitator, people[:1])
+    r.start()
+    once = uuid.uuid4()
+    r.do(r.p[0], "note.add", {"text": "Anoniem"}, client_id=once)
+    assert not ClientAction.objects.filter(participant=r.p[0]).exists()
+    before = Room.objects.get(pk=room.pk)
+    again = r.do(r.p[0], "note.add", {"text": "Iets anders"}, client_id=once)
+    other = r.do(r.p[0], "hand.lower", client_id=once)
+    assert again.replayed and other.replayed and other.events == []
+    assert Room.objects.get(pk=room.pk).seq == before.seq
+    assert list(Contribution.objects.values_list("text", flat=True)) == ["Anoniem"]
+
+
 def test_hands_are_raised_in_an_open_dialogue(group, facilitator, school, people):
     """The queue keeps the order hands went up; a second raise keeps its place; the one
     the facilitator marks as speaking leaves it; the facilitator raises none. No hands in a
