@@ -658,3 +658,16 @@ def test_control_characters_do_not_break_the_exports(client, session, facilitato
     assert "Doel met rommel" in text  # the NUL was dropped on saving (JSON on PostgreSQL)
     goal = next(s for s in Report.objects.get(session=session).sections if s["key"] == "goal")
     assert goal["body"] == "Doel met rommel"
+
+
+def test_a_long_link_or_word_stays_on_the_page(session, facilitator, needs_pdf):
+    """A pasted link or a word longer than a line breaks instead of running off the page,
+    where the PDF would lose it (it reached five page widths to the right)."""
+    link = "https://example.org/?q=" + "lezen" * 80
+    reports.report_save(session=session, by=facilitator, bodies={"goal": link})
+    document = reports.pdf_document(reports.pdf_html(Report.objects.get(session=session)))
+    for page in document.pages:
+        box = page._page_box
+        right_edge = box.margin_left + box.width  # of the page's content area
+        for text in (b for b in box.descendants() if hasattr(b, "text")):
+            assert text.position_x + text.width <= right_edge + 1, text.text[:40]
