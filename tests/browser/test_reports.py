@@ -129,3 +129,23 @@ def test_recompile_confirmation_and_bad_input_are_accessible(page: Page, held, f
     expect(page.locator(".field-errors").first).to_be_visible()
     assert_accessible(page, "the report edit page with an error")
     assert "Met de hand" in str(Report.objects.get(session=held).sections)
+
+
+def test_a_long_link_reflows_on_a_phone(page: Page, held, facilitator):
+    """WCAG 1.4.10: at 320 CSS pixels a report with a long pasted link (and an agreement,
+    an action point, a session goal holding one) scrolls one way only."""
+    link = "https://example.org/?q=" + "leesplezier" * 30
+    Session.objects.filter(pk=held.pk).update(goal=link, occasion=link)
+    services.action_add(
+        session=held, by=facilitator, text=link, owners=[facilitator], due_date=None
+    )
+    page.set_viewport_size({"width": 320, "height": 700})
+    log_in(page, facilitator)
+    for url in (
+        reverse("reports:report_detail", args=[held.pk]),
+        reverse("planning:session_detail", args=[held.pk]),
+        reverse("followup:actions", args=[held.pk]),
+    ):
+        page.goto(url)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 320, (url, width)
