@@ -192,12 +192,7 @@ def _build_relay():
             SECRET_KEY="bench-relay-only",  # noqa: S106 (no sessions, no auth)
             INSTALLED_APPS=["channels"],
             # The app's own single-process layer: the ratio is the app's cost, not a layer's.
-            CHANNEL_LAYERS={
-                "default": {
-                    "BACKEND": "samenspraak.live.layers.RoomChannelLayer",
-                    "CONFIG": {"capacity": 1500},
-                }
-            },
+            CHANNEL_LAYERS={"default": {"BACKEND": "samenspraak.live.layers.RoomChannelLayer"}},
             USE_TZ=True,
         )
         django.setup()

@@ -131,14 +131,9 @@ if REDIS_URL:
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
     }
 else:
-    # Channels' in-memory layer with less bookkeeping per delivery (live/layers.py), and
-    # room in each queue for a full room's burst, as the Redis layer's capacity above.
-    CHANNEL_LAYERS = {
-        "default": {
-            "BACKEND": "samenspraak.live.layers.RoomChannelLayer",
-            "CONFIG": {"capacity": 1500},
-        }
-    }
+    # Channels' in-memory layer with less bookkeeping per delivery and room in each queue
+    # for a full room's burst, as the Redis layer's capacity above (live/layers.py).
+    CHANNEL_LAYERS = {"default": {"BACKEND": "samenspraak.live.layers.RoomChannelLayer"}}
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # Background tasks (reminders, invitation e-mails) live in the database: `make run` starts a worker

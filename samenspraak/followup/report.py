@@ -48,7 +48,7 @@ from samenspraak.followup.models import (
     Support,
 )
 from samenspraak.followup.tasks import send_report_links
-from samenspraak.live.kinds import votes_hidden
+from samenspraak.live.kinds import position_counts, votes_hidden
 from samenspraak.live.models import Contribution, Room
 from samenspraak.methods.models import prompt_lines
 from samenspraak.planning.models import Session
@@ -118,9 +118,7 @@ def _phases(session: Session, room: Room | None, language: str) -> str:
 
 def _position_counts(taken: dict) -> str:
     """How many took each position, in their order: "A: 3, B: 5" (or per scale point)."""
-    counts: dict[str, int] = {}
-    for value in taken.values():
-        counts[str(value)] = counts.get(str(value), 0) + 1
+    counts = position_counts(taken)
     ordered = sorted(counts, key=lambda value: (len(value), value))  # 2 before 10
     return ", ".join(f"{value}: {counts[value]}" for value in ordered)
 

@@ -528,10 +528,7 @@ def talk_summary(room: Room) -> dict:
 def position_summary(room: Room) -> dict:
     """How many people took each position in the current phase: counts, never names."""
     taken = room.positions.get(str(room.phase_index), {})
-    counts: dict[str, int] = {}
-    for value in taken.values():
-        counts[str(value)] = counts.get(str(value), 0) + 1
-    return {"distribution": counts, "count": len(taken)}
+    return {"distribution": kinds.position_counts(taken), "count": len(taken)}
 
 
 def note_payload(note: Contribution) -> dict:

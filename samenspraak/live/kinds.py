@@ -553,6 +553,14 @@ def place_latecomer(room: Room, participant: Participant, items: list[dict]) -> 
     return events
 
 
+def position_counts(taken: dict) -> dict[str, int]:
+    """How many took each position, from a phase's {seat: position}: counts, never names."""
+    counts: dict[str, int] = {}
+    for value in taken.values():
+        counts[str(value)] = counts.get(str(value), 0) + 1
+    return counts
+
+
 def join_round(room: Room, participant: Participant, items: list[dict]) -> list[dict]:
     """Someone who came in (or stopped leading) while a round of the current phase still
     has people to speak joins its order at the end, if they speak in it; nobody moves, and

@@ -19,10 +19,14 @@ from copy import deepcopy
 from channels.layers import InMemoryChannelLayer
 
 SWEEP_EVERY = 1.0  # seconds between sweeps for expired messages and memberships
+# Messages a channel's queue holds (Channels' default is 100): a full room's burst, as the
+# Redis layer's capacity in settings. A full queue misses the message.
+CAPACITY = 1500
 
 
 class RoomChannelLayer(InMemoryChannelLayer):
     def __init__(self, *args, **kwargs):
+        kwargs.setdefault("capacity", CAPACITY)
         super().__init__(*args, **kwargs)
         self._swept_at = float("-inf")
 
@@ -40,9 +44,9 @@ class RoomChannelLayer(InMemoryChannelLayer):
         shared = deepcopy(message)  # once: later changes by the sender reach nobody
         expires = time.time() + self.expiry
         for channel in list(self.groups.get(group, {})):
-            queue = self.channels.setdefault(
-                channel, asyncio.Queue(maxsize=self.get_capacity(channel))
-            )
+            queue = self.channels.get(channel)
+            if queue is None:  # (setdefault would build a queue for every member)
+                queue = self.channels[channel] = asyncio.Queue(maxsize=self.get_capacity(channel))
             try:
                 queue.put_nowait((expires, shared))
             except asyncio.QueueFull:
