@@ -176,6 +176,11 @@ class ActionPoint(models.Model):
     def is_open(self) -> bool:
         return self.status in (ActionStatus.OPEN, ActionStatus.DOING)
 
+    @property
+    def is_overdue(self) -> bool:
+        """Still open after its due date (in the school's time zone)."""
+        return self.is_open and self.due_date is not None and self.due_date < timezone.localdate()
+
 
 class ActionReminderSent(models.Model):
     action = models.ForeignKey(ActionPoint, on_delete=models.CASCADE, related_name="+")

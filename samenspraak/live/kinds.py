@@ -856,7 +856,8 @@ def captured(room: Room) -> dict:
 
 def review(room: Room) -> list[dict]:
     return [
-        action_payload(a) | {"session": a.session.title, "status": a.status}
+        action_payload(a)
+        | {"session": a.session.title, "status": a.status, "overdue": a.is_overdue}
         for a in followup.actions_to_review(room.session)
     ]
 

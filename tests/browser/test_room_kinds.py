@@ -52,7 +52,7 @@ earlier = Session.objects.create(
     starts_at=timezone.now() - timedelta(days=14),
 )
 action_add(session=earlier, by=facilitator, text="Leesstrategie uitproberen",
-           owners=[teachers[0]], due_date=today)
+           owners=[teachers[0]], due_date=today - timedelta(days=7))
 
 
 def phase(kind, title, **settings):
@@ -207,6 +207,7 @@ def test_themes_votes_cards_pairs_consent_and_capture(browser, server, screens):
     # Waiting: the open action points of the cycle come back on every screen.
     for screen in everyone:
         expect(screen.page.locator("#live-review")).to_contain_text("Leesstrategie uitproberen")
+        expect(screen.page.locator("#live-review")).to_contain_text("(te laat)")  # overdue
     assert_accessible(phones[0].page, "a phone with the review")
 
     console.button("room.start").click()
@@ -320,7 +321,7 @@ def test_themes_votes_cards_pairs_consent_and_capture(browser, server, screens):
         expect(captured).to_contain_text("Stilte helpt het begin")
         expect(captured).to_contain_text("Stilte uitproberen in 2B")
         expect(captured).to_contain_text(teachers[1]["name"])
-        expect(captured).to_contain_text("klaar op 1 maart 2027")  # a date as people write it
+        expect(captured).to_contain_text("uiterlijk 1 maart 2027")  # a date as people write it
     assert_accessible(console.page, "the console with consent and capture")
     assert_accessible(projector.page, "the projector with consent")
     assert_accessible(phones[2].page, "a phone after the consent check")

@@ -214,6 +214,52 @@ def test_my_action_points_and_the_overview_block(client, teacher, facilitator, a
     assert action.text in overview and done.text not in overview
 
 
+def test_an_open_action_point_past_its_due_date_is_marked_overdue(
+    client, teacher, facilitator, action, session
+):
+    """Wherever a due date shows, an open or started point whose date has passed says
+    so; a point done or dropped, or due today or later, does not."""
+    yesterday = timezone.localdate() - timedelta(days=1)
+    late = services.action_add(
+        session=session, by=facilitator, text="Te laat", owners=[teacher], due_date=yesterday
+    )
+    started = services.action_add(
+        session=session, by=facilitator, text="Begonnen", owners=[teacher], due_date=yesterday
+    )
+    services.action_set_status(action=started, by=teacher, status="doing")
+    done = services.action_add(
+        session=session, by=facilitator, text="Op tijd af", owners=[teacher], due_date=yesterday
+    )
+    services.action_set_status(action=done, by=teacher, status="done")
+    today = services.action_add(
+        session=session,
+        by=facilitator,
+        text="Vandaag",
+        owners=[teacher],
+        due_date=timezone.localdate(),
+    )
+    assert [a.is_overdue for a in (late, started, done, today, action)] == [
+        True, True, False, False, False
+    ]  # fmt: skip
+    client.force_login(teacher)
+    pages = {
+        "my actions": reverse("followup:my_actions"),
+        "session actions": reverse("followup:actions", args=[session.pk]),
+        "my portfolio": reverse("reports:my_portfolio"),
+        "group portfolio": reverse("reports:group_portfolio", args=[session.group_id]),
+        "overview": reverse("core:overview"),
+    }
+    for name, url in pages.items():
+        page = client.get(url).content.decode()
+        assert page.count("tag--late") == 2, name
+        for text in ("Te laat", "Begonnen"):
+            mark = page.index("tag--late", page.index(text))
+            assert all(  # the mark belongs to this point: no other point comes between
+                page.find(other, page.index(text), mark) == -1
+                for other in ("Op tijd af", "Vandaag", action.text)
+            ), name
+
+
 def test_open_action_points_come_back_at_the_next_session_of_the_cycle(
     client, school, group, facilitator, teacher
 ):

@@ -686,7 +686,7 @@ def test_the_facilitator_captures_insights_agreements_and_action_points(
 def test_waiting_room_reviews_the_open_action_points_of_the_cycle(
     group, facilitator, school, teacher
 ):
-    today = date.today()
+    today = timezone.localdate()
     cycle = Cycle.objects.create(
         school=school,
         group=group,
@@ -705,22 +705,26 @@ def test_waiting_room_reviews_the_open_action_points_of_the_cycle(
         title="Eerste",
         starts_at=timezone.now() - timedelta(days=14),
     )
-    action_add(
+    late = action_add(
+        session=earlier,
+        by=facilitator,
+        text="Leeslijst maken",
+        owners=[teacher],
+        due_date=today - timedelta(days=1),
+    )
+    on_time = action_add(
         session=earlier, by=facilitator, text="Toets nakijken", owners=[teacher], due_date=today
     )
     room = make_room(group, facilitator, school, [phase("round")], cycle=cycle)
     r = Room_(room, facilitator, [teacher])
     review = r.state(r.p[0])["review"]
+    common = {"owners": [teacher.name], "session": "Eerste", "status": "open"}
     assert review == [
-        {
-            "id": ActionPoint.objects.get().pk,
-            "text": "Toets nakijken",
-            "owners": [teacher.name],
-            "due": today.isoformat(),
-            "session": "Eerste",
-            "status": "open",
-        }
-    ]
+        {"id": late.pk, "text": "Leeslijst maken", "due": late.due_date.isoformat(),
+         "overdue": True} | common,
+        {"id": on_time.pk, "text": "Toets nakijken", "due": today.isoformat(),
+         "overdue": False} | common,
+    ]  # fmt: skip
     assert r.state(projector=True)["review"] == review
     r.start()
     assert r.state(r.p[0])["review"] == []

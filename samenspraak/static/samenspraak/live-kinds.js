@@ -174,7 +174,10 @@ window.SamenspraakLiveKinds = (api) => {
   function actionText(item) {
     const parts = [item.text];
     if (item.owners && item.owners.length) parts.push(t("owners", { names: item.owners.join(", ") }));
-    if (item.due) parts.push(t("due", { date: longDate.format(new Date(`${item.due}T00:00:00Z`)) }));
+    if (item.due) {
+      const due = t("due", { date: longDate.format(new Date(`${item.due}T00:00:00Z`)) });
+      parts.push(item.overdue ? `${due} (${t("overdue")})` : due);
+    }
     return parts.join(" — ");
   }
 

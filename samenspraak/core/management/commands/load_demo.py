@@ -359,22 +359,54 @@ def ensure_cycles(school: School, groups: dict[str, Group]) -> None:
                     session.save()
 
 
-# What held sessions left behind: (insight, agreement, [(action, owner e-mail, done?)]).
-OUTCOMES = (
-    (
-        "Leerlingen lezen beter als ze vooraf een leesdoel hebben.",
-        "Elke les Nederlands begint met een leesdoel op het bord.",
+# What held sessions left behind, per cycle (by title), in turn:
+# (insight, agreement, [(action, owner e-mail, done?)]).
+OUTCOMES = {
+    CYCLES[0][0]: (
         (
-            ("Voorbeelden van leesdoelen verzamelen in de sectiemap", "docent@demo.test", True),
-            ("Leesdoel uitproberen in klas 2b en ervaringen meenemen", "docent@demo.test", False),
+            "Leerlingen lezen beter als ze vooraf een leesdoel hebben.",
+            "Elke les Nederlands begint met een leesdoel op het bord.",
+            (
+                ("Voorbeelden van leesdoelen verzamelen in de sectiemap", "docent@demo.test", True),
+                (
+                    "Leesdoel uitproberen in klas 2b en ervaringen meenemen",
+                    "docent@demo.test",
+                    False,
+                ),
+            ),
+        ),
+        (
+            "Hardop voordenken helpt vooral de zwakkere lezers.",
+            "We doen elk een les hardop voordenken en bespreken dat in de volgende sessie.",
+            (("Les met hardop voordenken voorbereiden", "gespreksleider@demo.test", False),),
         ),
     ),
-    (
-        "Hardop voordenken helpt vooral de zwakkere lezers.",
-        "We doen elk een les hardop voordenken en bespreken dat in de volgende sessie.",
-        (("Les met hardop voordenken voorbereiden", "gespreksleider@demo.test", False),),
+    CYCLES[1][0]: (
+        (
+            "Leerlingen doen pas iets met feedback als ze er in de les tijd voor krijgen.",
+            "Na elke toets krijgen leerlingen tien minuten om met hun feedback te werken.",
+            (
+                ("Opdracht 'feedback verwerken' maken voor de PLG", "docent@demo.test", True),
+                (
+                    "Feedbacktijd uitproberen in klas 3a en ervaringen meenemen",
+                    "docent@demo.test",
+                    False,
+                ),
+            ),
+        ),
+        (
+            "Feedback op de aanpak helpt leerlingen meer dan een cijfer alleen.",
+            "Bij de volgende toets geven we feedback op de aanpak, niet alleen een cijfer.",
+            (
+                (
+                    "Voorbeelden van feedback op de aanpak verzamelen",
+                    "gespreksleider@demo.test",
+                    False,
+                ),
+            ),
+        ),
     ),
-)
+}
 
 
 def ensure_outcomes(school: School) -> None:
@@ -389,7 +421,8 @@ def ensure_outcomes(school: School) -> None:
         for number, session in enumerate(held):
             if session.agreements.exists():
                 continue
-            insight, text, actions = OUTCOMES[number % len(OUTCOMES)]
+            outcomes = OUTCOMES[cycle.title]
+            insight, text, actions = outcomes[number % len(outcomes)]
             by = session.facilitator
             followup.insight_add(session=session, by=by, text=insight)
             agreement = followup.agreement_propose(
