@@ -131,6 +131,25 @@ def test_recompile_confirmation_and_bad_input_are_accessible(page: Page, held, f
     assert "Met de hand" in str(Report.objects.get(session=held).sections)
 
 
+def test_the_facts_of_a_session_read_as_sentences_on_a_phone(page: Page, held, facilitator):
+    """On a phone a term (Aanleiding, Doel, …) stands above its value, which gets the whole
+    width: side by side, the longest term left the value a column a word or two wide."""
+    Session.objects.filter(pk=held.pk).update(
+        shared_interest="Leerlingen begrijpen beter wat ze lezen en leren van feedback."
+    )
+    log_in(page, facilitator)
+    widths = "dl => [dl.clientWidth, ...[...dl.querySelectorAll('dd')].map(d => d.clientWidth)]"
+    for width in (320, 390):
+        page.set_viewport_size({"width": width, "height": 700})
+        page.goto(reverse("planning:session_detail", args=[held.pk]))
+        whole, *values = page.locator("dl.facts").evaluate(widths)
+        assert len(values) == 4 and all(value == whole for value in values), (width, whole, values)
+    page.set_viewport_size({"width": 1280, "height": 800})  # side by side on a laptop
+    page.reload()
+    whole, *values = page.locator("dl.facts").evaluate(widths)
+    assert all(0.5 * whole < value < whole for value in values), (whole, values)
+
+
 def test_a_long_link_reflows_on_a_phone(page: Page, held, facilitator):
     """WCAG 1.4.10: at 320 CSS pixels a report with a long pasted link (and an agreement,
     an action point, a session goal holding one) scrolls one way only."""
