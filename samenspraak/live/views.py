@@ -15,7 +15,7 @@ from samenspraak.live.access import GUEST_COOKIE, room_of, runs_room
 from samenspraak.live.events import broadcast_room
 from samenspraak.live.models import Participant, Room
 from samenspraak.methods.kinds import MethodRole
-from samenspraak.planning.access import get_session_for
+from samenspraak.planning.access import get_session_for, is_participant
 from samenspraak.planning.models import JOIN_CODE_ALPHABET, Session, SessionStatus
 
 
@@ -110,13 +110,25 @@ def _room_context(session: Session, room: Room, **extra) -> dict:
     }
 
 
+def _looking_back(user, session: Session) -> dict:
+    """Which of the pages after the session the room links to for this person: the
+    dialogue scan and a reflection are for its participants, the team safety questions for
+    the members of its group. A planner who opens the room without taking part gets none."""
+    return {
+        "takes_part": is_participant(user, session),
+        "in_group": session.group_id is not None
+        and session.group.members.filter(pk=user.pk).exists(),
+    }
+
+
 @login_required
 def participant(request: HttpRequest, session_id: int) -> HttpResponse:
     session = get_session_for(request.user, session_id)
     room = room_of(session)
-    return render(
-        request, "live/participant.html", _room_context(session, room, view="participant")
+    context = _room_context(
+        session, room, view="participant", **_looking_back(request.user, session)
     )
+    return render(request, "live/participant.html", context)
 
 
 def guest_room(request: HttpRequest, session_id: int) -> HttpResponse:
@@ -149,7 +161,11 @@ def console(request: HttpRequest, session_id: int) -> HttpResponse:
         return redirect("live:console", session_id=session.pk)
     # The console's socket says so: whoever opens it leads (kinds.leads).
     context = _room_context(
-        session, room, view="facilitator", ws_path=_ws_path(room) + "?view=console"
+        session,
+        room,
+        view="facilitator",
+        ws_path=_ws_path(room) + "?view=console",
+        **_looking_back(request.user, session),
     )
     return render(request, "live/console.html", context)
 

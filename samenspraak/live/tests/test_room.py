@@ -13,6 +13,7 @@ from asgiref.sync import async_to_sync, sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.conf import settings
 from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
 from samenspraak.asgi import application
@@ -663,6 +664,32 @@ def test_a_guest_joins_by_name_and_sees_only_that_room(client, room, facilitator
     assert client.get(response.headers["Location"]).status_code == 200
     assert client.get("/overview/").status_code == 302  # nothing else: not signed in
     assert client.get("/sessions/").status_code == 302
+
+
+def test_the_room_links_each_person_only_to_the_pages_after_it_they_may_open(
+    client, room, teacher, support, leader
+):
+    """The dialogue scan and a reflection are for the session's participants, the team
+    safety questions for the group's members: a school leader who runs the room without
+    taking part is offered none of them (each answered 'not found'), an invited colleague
+    from outside the group no safety questions. Every link offered opens."""
+    session = room.session
+    session.invitees.add(support)
+    pages = {
+        "scan": reverse("quality:scan", args=[session.pk]),
+        "reflection": reverse("followup:reflection_new", args=[session.pk]),
+        "safety": reverse("quality:safety", args=[session.group_id]),
+    }
+    offered = {teacher: set(pages), support: {"scan", "reflection"}, leader: set()}
+    for person, expected in offered.items():
+        client.force_login(person)
+        views = ["live:participant"] + (["live:console"] if person == leader else [])
+        for view in views:
+            html = client.get(reverse(view, args=[session.pk])).content.decode()
+            linked = {name for name, url in pages.items() if f'href="{url}"' in html}
+            assert linked == expected, (person.email, view)
+        for name, url in pages.items():
+            assert (client.get(url).status_code == 200) == (name in expected), (person.email, name)
 
 
 @pytest.mark.parametrize("typed", ["ZZZZZZ", "Z" * 40])

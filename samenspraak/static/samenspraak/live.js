@@ -845,6 +845,7 @@
     const safety = settings.instrument === "psychological_safety";
     show($("live-quality-scan"), checking && !safety);
     show($("live-quality-safety"), checking && safety);
+    show($("live-quality-safety-none"), checking && safety);
 
     // A reflection is personal: its own page, in the work form's reflection form.
     const reflecting = Boolean(phase) && phase.kind === "reflection" && !ended;
