@@ -4,7 +4,7 @@ in `portfolio.py`."""
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -13,7 +13,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from samenspraak.followup import portfolio
+from samenspraak.followup import mydata, portfolio
 from samenspraak.followup.report import pdf_document
 from samenspraak.lib.forms import DateField
 from samenspraak.schools.access import get_group_for
@@ -108,3 +108,16 @@ def group_portfolio_pdf(request: HttpRequest, group_id: int) -> HttpResponse:
 def my_portfolio(request: HttpRequest) -> HttpResponse:
     mine = portfolio.my_portfolio(request.user)
     return render(request, "followup/portfolio_mine.html", {"mine": mine})
+
+
+@login_required
+def my_data(request: HttpRequest) -> HttpResponse:
+    """Everything kept about the person, as a JSON file to keep (mydata.py)."""
+    response = JsonResponse(
+        mydata.personal_data(request.user), json_dumps_params={"ensure_ascii": False, "indent": 2}
+    )
+    name = _("my-data")  # the file's name, in the person's language
+    filename = f"samenspraak-{name}-{timezone.localdate().isoformat()}.json"
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -36,4 +36,5 @@ urlpatterns = [
         name="group_portfolio_pdf",
     ),
     path("portfolio/", portfolio_views.my_portfolio, name="my_portfolio"),
+    path("portfolio/my-data.json", portfolio_views.my_data, name="my_data"),
 ]

@@ -1,0 +1,160 @@
+"""Everything Samenspraak keeps that is tied to one person, as one JSON document: the
+export behind the trust rule "people own their data" (PRODUCT.md).
+
+It holds the person's own data of every class: their profile, schools and groups, the
+sessions they take part in, their private preparations and reflections, and what the
+group's record links to them by name (notes, 3xW feedback, action points they own,
+agreements and insights they put forward, evidence they added). Nobody else's private
+data is in it, not even a reflection someone shared with them.
+
+What was given anonymously (notes in an anonymous phase, quality answers, answers in an
+anonymous support check, 3xW feedback in an anonymous session) is stored with no link to
+its author, so it cannot be found for anyone and is not in here; nor are the answers to a
+named support check, which carry a name and no link. The document says so in the person's
+language. A fixed number of queries, however much there is.
+"""
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from samenspraak.accounts.models import User
+from samenspraak.followup.models import ActionPoint, Agreement, Feedback, Insight, Reflection
+from samenspraak.live.models import Contribution
+from samenspraak.planning.access import participant_filter
+from samenspraak.planning.models import Evidence, Preparation, Session
+from samenspraak.schools.models import GroupMember, Membership
+
+FORMAT = "samenspraak-personal-data"
+VERSION = 1
+
+
+def _when(value) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _session(session: Session | None) -> dict | None:
+    if session is None:
+        return None
+    return {"id": session.pk, "title": session.title, "starts_at": _when(session.starts_at)}
+
+
+def personal_data(user: User) -> dict:
+    """The person's data as a JSON-ready dict (keys in English, texts as they were
+    written)."""
+    memberships = Membership.objects.filter(user=user).select_related("school")
+    groups = GroupMember.objects.filter(user=user).select_related("group__school")
+    sessions = (
+        Session.objects.filter(pk__in=Session.objects.filter(participant_filter(user)).values("pk"))
+        .select_related("school", "group", "facilitator")
+        .order_by("starts_at", "pk")
+    )
+    preparations = Preparation.objects.filter(author=user).select_related("session")
+    reflections = Reflection.objects.filter(author=user).select_related("session", "coach")
+    notes = (
+        Contribution.objects.filter(author__user=user)
+        .select_related("room__session")
+        .order_by("created_at", "pk")
+    )
+    feedback = Feedback.objects.filter(author=user).select_related("session")
+    actions = ActionPoint.objects.filter(owners=user).select_related("session")
+    agreements = Agreement.objects.filter(created_by=user).select_related("session")
+    insights = Insight.objects.filter(created_by=user).select_related("session")
+    evidence = Evidence.objects.filter(uploaded_by=user).select_related("session")
+    return {
+        "format": FORMAT,
+        "version": VERSION,
+        "made_at": _when(timezone.now()),
+        "person": {
+            "name": user.name,
+            "email": user.email,
+            "language": user.language,
+            "active": user.is_active,
+            "joined": _when(user.date_joined),
+        },
+        "schools": [
+            {
+                "school": m.school.name,
+                "roles": sorted(role.value for role in m.roles),
+                "active": m.is_active,
+                "since": _when(m.created_at),
+            }
+            for m in memberships
+        ],
+        "groups": [
+            {"group": g.group.name, "kind": g.group.kind, "school": g.group.school.name}
+            for g in groups
+        ],
+        "sessions": [
+            {
+                **_session(s),
+                "school": s.school.name,
+                "group": s.group.name if s.group_id else None,
+                "status": s.status,
+                "you_facilitate": s.facilitator_id == user.pk,
+            }
+            for s in sessions
+        ],
+        "preparations": [
+            {
+                "session": _session(p.session),
+                "answers": p.answers,
+                "shared": p.shared,
+                "updated_at": _when(p.updated_at),
+            }
+            for p in preparations
+        ],
+        "reflections": [
+            {
+                "form": r.form,
+                "session": _session(r.session),
+                "answers": r.answers,
+                "shared_with_group": r.shared_with_group,
+                "shared_with": r.coach.name if r.coach_id else None,
+                "created_at": _when(r.created_at),
+                "updated_at": _when(r.updated_at),
+            }
+            for r in reflections
+        ],
+        "notes": [
+            {
+                "session": _session(c.room.session),
+                "phase": c.phase_index + 1,
+                "text": c.text,
+                "written_at": _when(c.created_at),
+            }
+            for c in notes
+        ],
+        "feedback": [
+            {
+                "session": _session(f.session),
+                "went_well": f.went_well,
+                "could_be_better": f.could_be_better,
+                "take_away": f.take_away,
+            }
+            for f in feedback
+        ],
+        "action_points": [
+            {
+                "session": _session(a.session),
+                "text": a.text,
+                "due_date": _when(a.due_date),
+                "status": a.status,
+                "dropped_reason": a.dropped_reason,
+            }
+            for a in actions
+        ],
+        "agreements_proposed": [
+            {"session": _session(a.session), "text": a.text, "status": a.status} for a in agreements
+        ],
+        "insights_captured": [{"session": _session(i.session), "text": i.text} for i in insights],
+        "evidence_added": [
+            {"session": _session(e.session), "kind": e.kind, "title": e.title, "url": e.url}
+            for e in evidence
+        ],
+        "not_included": _(
+            "What you gave anonymously (notes in an anonymous phase, quality answers, answers "
+            "in an anonymous support check, 3xW feedback in an anonymous session) is stored "
+            "without any link to you, so it cannot be found for you and is not in this file. "
+            "Nor are your answers in a named support check: they carry your name, no link."
+        ),
+    }
