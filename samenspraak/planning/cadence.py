@@ -17,6 +17,22 @@ class Cadence:
     every_weeks: int | None = None
     weekday: int | None = None
     dates: tuple[date, ...] = ()
+    # The school's holidays, (first day, last day) both included: a session of the rhythm
+    # that falls in one moves to the same weekday after it. Chosen dates stay as chosen.
+    holidays: tuple[tuple[date, date], ...] = ()
+
+
+def after_holidays(day: date, holidays: tuple[tuple[date, date], ...]) -> date:
+    """`day`, or when it falls in a holiday the same weekday in the first week after it
+    (and after the next holiday too, should that one follow straight on)."""
+    moved = True
+    while moved:
+        moved = False
+        for first, last in holidays:
+            if first <= day <= last:
+                day += timedelta(weeks=(last - day).days // 7 + 1)
+                moved = True
+    return day
 
 
 def cadence_dates(cadence: Cadence) -> list[date]:
@@ -29,11 +45,19 @@ def cadence_dates(cadence: Cadence) -> list[date]:
     first = cadence.period_start + timedelta(
         days=(cadence.weekday - cadence.period_start.weekday()) % 7
     )
-    result = []
+    rhythm = []
     day = first
-    while day <= cadence.period_end and len(result) <= MAX_SESSIONS:
-        result.append(day)
+    while day <= cadence.period_end and len(rhythm) <= MAX_SESSIONS:
+        rhythm.append(day)
         day += timedelta(weeks=cadence.every_weeks)
+    # A session moved out of a holiday keeps the rhythm of the others: it is left out when
+    # it would land on or after the next one, or after the period.
+    result = []
+    for index, day in enumerate(rhythm):
+        moved = after_holidays(day, cadence.holidays)
+        following = rhythm[index + 1] if index + 1 < len(rhythm) else None
+        if moved <= cadence.period_end and (following is None or moved < following):
+            result.append(moved)
     return result
 
 

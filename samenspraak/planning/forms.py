@@ -60,7 +60,8 @@ class CycleForm(forms.Form):
         min_value=1,
         max_value=26,
         help_text=_(
-            "For example 6 for every six weeks. Leave empty when you list the dates yourself."
+            "For example 6 for every six weeks. Leave empty when you list the dates yourself. "
+            "A session that falls in a school holiday moves to the week after."
         ),
     )
     weekday = forms.TypedChoiceField(
@@ -294,3 +295,18 @@ class GroundRulesForm(forms.Form):
         if any(len(line) > 300 for line in lines):
             raise forms.ValidationError(_("A ground rule has at most 300 characters."))
         return lines
+
+
+class HolidayForm(forms.Form):
+    name = forms.CharField(
+        label=_("Name"), max_length=80, help_text=_("For example: Kerstvakantie")
+    )
+    first_day = DateField(label=_("First day"), widget=DateInput)
+    last_day = DateField(label=_("Last day"), widget=DateInput)
+
+    def clean(self):
+        cleaned = super().clean()
+        first, last = cleaned.get("first_day"), cleaned.get("last_day")
+        if first and last and last < first:
+            self.add_error("last_day", _("The last day comes on or after the first day."))
+        return cleaned

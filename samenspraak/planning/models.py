@@ -203,6 +203,29 @@ class GroundRule(models.Model):
         return self.text
 
 
+class Holiday(models.Model):
+    """A school holiday (schoolvakantie): a cycle's rhythm plans no session in it."""
+
+    school = models.ForeignKey("schools.School", on_delete=models.CASCADE, related_name="holidays")
+    name = models.CharField(_("name"), max_length=80)
+    first_day = models.DateField(_("first day"))
+    last_day = models.DateField(_("last day"))
+
+    class Meta:
+        ordering = ["first_day", "pk"]
+        verbose_name = _("school holiday")
+        verbose_name_plural = _("school holidays")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(last_day__gte=models.F("first_day")),
+                name="holiday_ends_after_it_starts",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class EvidenceKind(models.TextChoices):
     DOCUMENT = "document", _("document")
     LINK = "link", _("link")

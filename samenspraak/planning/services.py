@@ -5,6 +5,7 @@ import secrets
 from collections.abc import Iterable
 from datetime import date, datetime, time
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,6 +21,7 @@ from samenspraak.planning.models import (
     CalendarFeed,
     Cycle,
     GroundRule,
+    Holiday,
     Preparation,
     Session,
     SessionStatus,
@@ -57,6 +59,42 @@ def ground_rules_save(*, school: School, by: User, texts: Iterable[str]) -> None
     record(school=school, actor=by, action="ground_rules.save")
 
 
+HOLIDAY_MOST_DAYS = 92  # a summer holiday is about six weeks; more is a typing error
+HOLIDAYS_MOST = 40  # per school
+
+
+def holiday_add(*, school: School, by: User, name: str, first_day: date, last_day: date) -> Holiday:
+    name = name.strip()
+    if not name:
+        raise ValidationError(_("Give the holiday a name."))
+    if last_day < first_day:
+        raise ValidationError(_("The last day comes on or after the first day."))
+    if (last_day - first_day).days >= HOLIDAY_MOST_DAYS:
+        raise ValidationError(
+            _("A holiday lasts at most %(days)s days.") % {"days": HOLIDAY_MOST_DAYS}
+        )
+    if school.holidays.count() >= HOLIDAYS_MOST:
+        raise ValidationError(
+            _("A school keeps at most %(count)s holidays; remove past ones first.")
+            % {"count": HOLIDAYS_MOST}
+        )
+    holiday = Holiday.objects.create(
+        school=school, name=name[:80], first_day=first_day, last_day=last_day
+    )
+    record(school=school, actor=by, action="holiday.add", target=holiday.name)
+    return holiday
+
+
+def holiday_remove(*, holiday: Holiday, by: User) -> None:
+    record(school=holiday.school, actor=by, action="holiday.remove", target=holiday.name)
+    holiday.delete()
+
+
+def holiday_spans(school: School) -> tuple[tuple[date, date], ...]:
+    """The school's holidays as (first day, last day), for a cadence."""
+    return tuple(school.holidays.values_list("first_day", "last_day"))
+
+
 def participants(session: Session) -> list[User]:
     """Everyone who takes part: the group's active members, the invitees and the
     facilitator — only people still active in the session's school (or, for a network,
@@ -80,6 +118,7 @@ def cycle_cadence(cycle: Cycle) -> Cadence:
         every_weeks=cycle.every_weeks,
         weekday=cycle.weekday,
         dates=tuple(date.fromisoformat(d) for d in cycle.dates),
+        holidays=holiday_spans(cycle.school),
     )
 
 

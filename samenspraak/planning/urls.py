@@ -34,6 +34,7 @@ urlpatterns = [
     path("cycles/<id:cycle_id>/edit/", views.cycle_edit, name="cycle_edit"),
     path("schools/<id:school_id>/dialogues/", views.school_plan, name="school_plan"),
     path("schools/<id:school_id>/ground-rules/", views.ground_rules, name="ground_rules"),
+    path("schools/<id:school_id>/holidays/", views.holidays, name="holidays"),
     path("calendar/", views.calendar_settings, name="calendar_settings"),
     path("calendar/<str:token>.ics", views.calendar_feed, name="calendar_feed"),
 ]

@@ -2,6 +2,7 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, Q, Sum
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -32,6 +33,7 @@ from samenspraak.planning.forms import (
     STARRT_FIELDS,
     CycleForm,
     GroundRulesForm,
+    HolidayForm,
     MethodChoiceForm,
     PreparationForm,
     SessionForm,
@@ -213,6 +215,7 @@ def cycle_edit(request: HttpRequest, cycle_id: int) -> HttpResponse:
                 data["every_weeks"],
                 data["weekday"],
                 tuple(data["dates"]),
+                services.holiday_spans(cycle.school),
             ),
         )
         if preview.touches_planned and request.POST.get("confirm") != "yes":
@@ -466,6 +469,36 @@ def ground_rules(request: HttpRequest, school_id: int) -> HttpResponse:
         request,
         "planning/ground_rules.html",
         {"school": acting.school, "form": form},
+        status=_status(request),
+    )
+
+
+@login_required
+def holidays(request: HttpRequest, school_id: int) -> HttpResponse:
+    """The school's holidays: a cycle's rhythm moves a session out of them."""
+    acting = get_membership_for(request.user, school_id, SchoolPermission.MANAGE_MEMBERS)
+    school = acting.school
+    form = HolidayForm(request.POST if request.POST.get("action") == "add" else None)
+    if request.method == "POST" and request.POST.get("action") == "remove":
+        key = request.POST.get("holiday", "")
+        holiday = school.holidays.filter(pk=int(key)).first() if is_key(key) else None
+        if holiday is not None:
+            services.holiday_remove(holiday=holiday, by=request.user)
+            messages.success(request, _("The holiday has been removed."))
+            return redirect("planning:holidays", school_id=school.pk)
+        messages.error(request, _("That holiday does not exist (any more)."))
+    if form.is_bound and form.is_valid():
+        try:
+            services.holiday_add(school=school, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The holiday has been added."))
+            return redirect("planning:holidays", school_id=school.pk)
+    return render(
+        request,
+        "planning/holidays.html",
+        {"school": school, "holidays": school.holidays.all(), "form": form},
         status=_status(request),
     )
 

@@ -7,6 +7,7 @@ Each test signs in through the real login form, as the persona that may see the 
 import re
 import time
 from dataclasses import dataclass
+from datetime import date
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
@@ -15,6 +16,7 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page, expect
 
 from conftest import PASSWORD
+from samenspraak.planning.models import Holiday
 from samenspraak.schools import services
 from samenspraak.schools.models import Membership, Role
 
@@ -116,6 +118,9 @@ def world(personas, group, other_group, ambition):
         groups=[group],
     )
     school = group.school
+    Holiday.objects.create(
+        school=school, name="Kerstvakantie", first_day=date(2026, 12, 19), last_day=date(2027, 1, 3)
+    )
     return {
         **personas,
         "school": school,
@@ -156,6 +161,7 @@ SCREENS = {
     "ambition-detail": Screen("teacher", "schools:ambition_detail", ("ambition",)),
     "ambition-new": Screen("leader", "schools:ambition_create", ("school",)),
     "ambition-edit": Screen("leader", "schools:ambition_edit", ("ambition",)),
+    "holidays": Screen("admin", "planning:holidays", ("school",)),
 }
 
 

@@ -223,3 +223,17 @@ def test_demo_shows_the_whole_loop_to_the_teacher(demo_school, client):
         assert response.status_code == 200 and response.content.startswith(b"%PDF")
     results = quality.group_results(report.session.group)
     assert results.any_shown
+
+
+def test_demo_school_has_its_holidays_and_no_session_falls_in_one(demo_school):
+    from django.utils import timezone
+
+    from samenspraak.planning.models import Holiday, Session
+
+    holidays = list(Holiday.objects.filter(school=demo_school))
+    assert {h.name for h in holidays} >= {"Herfstvakantie", "Kerstvakantie", "Zomervakantie"}
+    load_demo()
+    assert Holiday.objects.filter(school=demo_school).count() == len(holidays)  # idempotent
+    days = [timezone.localtime(s.starts_at).date() for s in Session.objects.exclude(cycle=None)]
+    assert days
+    assert not [d for d in days for h in holidays if h.first_day <= d <= h.last_day]

@@ -15,7 +15,7 @@ so signed-in sessions survive a restart.
 
 import os
 import unicodedata
-from datetime import time, timedelta
+from datetime import date, time, timedelta
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
@@ -28,7 +28,7 @@ from samenspraak.accounts.services import DEMO_PASSWORD
 from samenspraak.methods.models import Method
 from samenspraak.methods.services import snapshot_take
 from samenspraak.planning.cadence import starts
-from samenspraak.planning.models import Cycle, Session, SessionStatus
+from samenspraak.planning.models import Cycle, Holiday, Session, SessionStatus
 from samenspraak.planning.services import cycle_cadence
 from samenspraak.schools.models import (
     Ambition,
@@ -263,6 +263,7 @@ def load_demo() -> School:
             },
         )
         ambition.groups.add(*(groups[name] for name in group_names))
+    ensure_holidays(linde)
     ensure_cycles(linde, groups)
     ensure_outcomes(linde)
     return linde
@@ -293,6 +294,39 @@ CYCLES = (
         "",
     ),
 )
+
+
+def _weekend_before(day: date) -> date:
+    """The Saturday on or before `day`."""
+    return day - timedelta(days=(day.weekday() - 5) % 7)
+
+
+def school_year_holidays(year: int) -> list[tuple[str, date, date]]:
+    """Dutch school holidays of the school year that starts in August of `year`, roughly
+    as region midden has them (the real dates differ per region and year)."""
+    autumn = _weekend_before(date.fromisocalendar(year, 43, 1))
+    spring = _weekend_before(date.fromisocalendar(year + 1, 8, 1))
+    christmas = _weekend_before(date(year, 12, 20))
+    may = _weekend_before(date(year + 1, 4, 26))
+    summer = _weekend_before(date(year + 1, 7, 16))
+    return [
+        ("Herfstvakantie", autumn, autumn + timedelta(days=8)),
+        ("Kerstvakantie", christmas, christmas + timedelta(days=15)),
+        ("Voorjaarsvakantie", spring, spring + timedelta(days=8)),
+        ("Meivakantie", may, may + timedelta(days=8)),
+        ("Zomervakantie", summer, summer + timedelta(days=43)),
+    ]
+
+
+def ensure_holidays(school: School) -> None:
+    """The holidays of this school year and the next, so the demo cycles skip them."""
+    today = timezone.localdate()
+    first_year = today.year if today.month >= 8 else today.year - 1
+    for year in (first_year, first_year + 1):
+        for name, first_day, last_day in school_year_holidays(year):
+            Holiday.objects.get_or_create(
+                school=school, name=name, first_day=first_day, defaults={"last_day": last_day}
+            )
 
 
 def ensure_cycles(school: School, groups: dict[str, Group]) -> None:
