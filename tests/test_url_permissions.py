@@ -194,6 +194,7 @@ TABLE: dict[str, Row] = {
     "reports:group_portfolio_pdf": Row(kwargs=("group_id",), expect=SESSION_VIEWERS),
     "reports:my_portfolio": Row(expect=SIGNED_IN),
     "reports:my_data": Row(expect=SIGNED_IN),
+    "reports:delete_me": Row(expect=SIGNED_IN),
 }
 
 

@@ -12,13 +12,26 @@ anonymous support check, 3xW feedback in an anonymous session) is stored with no
 its author, so it cannot be found for anyone and is not in here; nor are the answers to a
 named support check, which carry a name and no link. The document says so in the person's
 language. A fixed number of queries, however much there is.
+
+`delete_me` is the other half: a person deletes their account. What is private goes with
+it; what they brought into a group's record stays there without their name.
 """
 
+from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from samenspraak.accounts.models import User
-from samenspraak.followup.models import ActionPoint, Agreement, Feedback, Insight, Reflection
+from samenspraak.followup.models import (
+    ActionPoint,
+    Agreement,
+    Feedback,
+    Insight,
+    Reflection,
+    SupportAnswer,
+)
+from samenspraak.live.events import recheck_user_sockets
 from samenspraak.live.models import Contribution
 from samenspraak.planning.access import participant_filter
 from samenspraak.planning.models import Evidence, Preparation, Session
@@ -158,3 +171,41 @@ def personal_data(user: User) -> dict:
             "Nor are your answers in a named support check: they carry your name, no link."
         ),
     }
+
+
+def only_admin_of(user: User) -> list[str]:
+    """The schools where this person is the only active admin while others are members:
+    deleting the account would leave them without one."""
+    schools = []
+    for membership in Membership.objects.filter(user=user, is_active=True, is_admin=True):
+        others = Membership.objects.filter(school=membership.school, is_active=True).exclude(
+            user=user
+        )
+        if others.exists() and not others.filter(is_admin=True).exists():
+            schools.append(membership.school.name)
+    return schools
+
+
+@transaction.atomic
+def delete_me(*, user: User, password: str) -> None:
+    """Delete the account. Gone with it: the profile, memberships, reflections,
+    preparations, the calendar feed, seats in live rooms and the registers of what the
+    person answered. Kept in the groups' records, without a link or a name: their notes,
+    3xW feedback, agreements and insights they put forward, evidence they added, the
+    action points they owned (with their other owners), and their answers in named support
+    checks, whose name is blanked. Published reports stay as they were published."""
+    if not user.check_password(password or ""):
+        raise ValidationError(_("That is not your password."))
+    blocked = only_admin_of(user)
+    if blocked:
+        raise ValidationError(
+            _("You are the only admin of %(schools)s: make someone else admin first.")
+            % {"schools": ", ".join(blocked)}
+        )
+    session_ids = Session.objects.filter(participant_filter(user)).values("pk")
+    SupportAnswer.objects.filter(agreement__session__in=session_ids, author_name=user.name).update(
+        author_name=""
+    )
+    user_id = user.pk
+    user.delete()  # cascades to the private rows; the group records keep theirs (SET_NULL)
+    transaction.on_commit(lambda: recheck_user_sockets([user_id]))

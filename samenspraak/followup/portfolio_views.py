@@ -3,7 +3,9 @@ in `portfolio.py`."""
 
 from django import forms
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -121,3 +123,29 @@ def my_data(request: HttpRequest) -> HttpResponse:
     response["Content-Disposition"] = content_disposition_header(True, filename)
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+class DeleteMeForm(forms.Form):
+    password = forms.CharField(
+        label=gettext_lazy("Your password"),
+        max_length=1024,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+
+@login_required
+def delete_me(request: HttpRequest) -> HttpResponse:
+    """Delete one's own account, after the password (mydata.delete_me says what stays)."""
+    form = DeleteMeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            mydata.delete_me(user=request.user, password=form.cleaned_data["password"])
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            logout(request)
+            messages.success(request, _("Your account has been deleted."))
+            return redirect("accounts:login")
+    context = {"form": form, "only_admin_of": mydata.only_admin_of(request.user)}
+    status = 400 if request.method == "POST" else 200
+    return render(request, "followup/delete_me.html", context, status=status)

@@ -37,4 +37,5 @@ urlpatterns = [
     ),
     path("portfolio/", portfolio_views.my_portfolio, name="my_portfolio"),
     path("portfolio/my-data.json", portfolio_views.my_data, name="my_data"),
+    path("portfolio/delete-me/", portfolio_views.delete_me, name="delete_me"),
 ]

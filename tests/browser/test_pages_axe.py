@@ -162,6 +162,7 @@ SCREENS = {
     "ambition-new": Screen("leader", "schools:ambition_create", ("school",)),
     "ambition-edit": Screen("leader", "schools:ambition_edit", ("ambition",)),
     "holidays": Screen("admin", "planning:holidays", ("school",)),
+    "delete-me": Screen("teacher", "reports:delete_me"),
 }
 
 

@@ -116,3 +116,67 @@ def test_my_data_needs_signing_in_and_is_offered_on_profile_and_portfolio(client
     client.force_login(teacher)
     for page in ("accounts:profile", "reports:my_portfolio"):
         assert reverse("reports:my_data") in client.get(reverse(page)).content.decode()
+
+
+# --- Deleting one's account ----------------------------------------------------------------
+
+
+def test_deleting_my_account_needs_my_password_and_changes_nothing_without_it(
+    client, world, teacher
+):
+    from samenspraak.followup.models import Reflection
+
+    client.force_login(teacher)
+    url = reverse("reports:delete_me")
+    assert client.get(url).status_code == 200
+    for wrong in ({}, {"password": "fout"}, {"password": "x" * 2000}):
+        response = client.post(url, wrong)
+        assert response.status_code == 400, wrong
+    assert type(teacher).objects.filter(pk=teacher.pk).exists()
+    assert Reflection.objects.filter(author=teacher).exists()
+
+
+def test_deleting_my_account_removes_what_is_private_and_unnames_the_rest(
+    client, world, teacher, facilitator
+):
+    from conftest import PASSWORD
+    from samenspraak.followup.models import ActionPoint, Feedback, Reflection
+    from samenspraak.live.models import Contribution
+    from samenspraak.planning.models import Preparation
+
+    User = type(teacher)
+    agreement = services.agreement_propose(
+        session=world, by=facilitator, text="Elke les een leesdoel", anonymous=False
+    )
+    for person in (teacher, facilitator):
+        services.support_give(
+            agreement=agreement, voter=services.voter_key(person), name=person.name,
+            answer="agree", reason="",
+        )  # fmt: skip
+    client.force_login(teacher)
+    response = client.post(reverse("reports:delete_me"), {"password": PASSWORD})
+    assert response.status_code == 302 and response["Location"] == reverse("accounts:login")
+    assert not User.objects.filter(pk=teacher.pk).exists()
+    assert not Reflection.objects.filter(answers__text=MINE["reflection"]).exists()
+    assert not Preparation.objects.filter(session=world).exclude(author=facilitator).exists()
+    note = Contribution.objects.get(text=MINE["named note"])
+    assert note.author is None  # the group keeps the note, without a name
+    assert Feedback.objects.get(went_well=MINE["feedback"]).author is None
+    assert not ActionPoint.objects.get(text=MINE["action"]).owners.exists()
+    assert client.get(reverse("core:overview")).status_code == 302  # signed out
+    assert not client.login(email=teacher.email, password=PASSWORD)
+    names = sorted(a.author_name for a in agreement.answers.all())
+    assert names == sorted(["", facilitator.name])  # the answer stays, the name goes
+    # The facilitator's own data is untouched.
+    assert Reflection.objects.filter(author=facilitator).count() == 1
+    assert Contribution.objects.filter(text=NOT_MINE["their note"]).get().author is not None
+
+
+def test_the_only_admin_cannot_delete_the_account(client, admin, teacher):
+    from conftest import PASSWORD
+
+    client.force_login(admin)
+    url = reverse("reports:delete_me")
+    assert "form-errors" in client.get(url).content.decode()  # said before trying
+    assert client.post(url, {"password": PASSWORD}).status_code == 400
+    assert type(admin).objects.filter(pk=admin.pk).exists()
