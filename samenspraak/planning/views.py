@@ -167,13 +167,22 @@ def cycle_create(request: HttpRequest) -> HttpResponse:
 @login_required
 def cycle_detail(request: HttpRequest, cycle_id: int) -> HttpResponse:
     cycle = get_cycle_for(request.user, cycle_id)
-    sessions = cycle.sessions.order_by("starts_at")
+    sessions = list(cycle.sessions.order_by("starts_at"))
+    # A planned session in a school holiday (one added after the cycle was planned) is
+    # named, so a planner knows to save the cycle again and move it.
+    holidays = list(cycle.school.holidays.all())
+    for session in sessions:
+        day = timezone.localtime(session.starts_at).date()
+        session.holiday = next(
+            (h for h in holidays if h.first_day <= day <= h.last_day), None
+        ) if session.status == SessionStatus.PLANNED else None  # fmt: skip
     return render(
         request,
         "planning/cycle_detail.html",
         {
             "cycle": cycle,
             "sessions": sessions,
+            "any_in_holiday": any(s.holiday for s in sessions),
             "ambitions": cycle.ambitions.all(),
             "can_plan": can_plan(request.user, cycle.school_id),
             "now": timezone.now(),

@@ -64,12 +64,15 @@ def test_a_holiday_added_later_moves_planned_sessions_when_the_cycle_is_saved(
     first_day = before[1] - timedelta(days=3)
     add(client, school, first_day=first_day, last_day=first_day + timedelta(days=8))
     client.force_login(leader)
+    detail = reverse("planning:cycle_detail", args=[cycle.pk])
+    assert client.get(detail).content.decode().count("tag--late") == 1  # named on the page
     edit = reverse("planning:cycle_edit", args=[cycle.pk])
     asked = client.post(edit, every_six).content.decode()
     assert 'id="cadence-change"' in asked  # it asks before moving a planned session
     with TestCase.captureOnCommitCallbacks(execute=True):
         client.post(edit, {**every_six, "confirm": "yes"})
     after = sorted(timezone.localtime(s.starts_at).date() for s in cycle.sessions.all())
+    assert "tag--late" not in client.get(detail).content.decode()
     assert after[1] == before[1] + timedelta(weeks=1)
     assert after[0] == before[0] and after[2:] == before[2:]
 
