@@ -156,6 +156,7 @@ TABLE: dict[str, Row] = {
     "planning:school_plan": Row(kwargs=("school_id",), expect=PLANNERS),
     "planning:ground_rules": Row(kwargs=("school_id",), expect=ADMIN_ONLY),
     "planning:holidays": Row(kwargs=("school_id",), expect=ADMIN_ONLY),
+    "planning:retention": Row(kwargs=("school_id",), expect=ADMIN_ONLY),
     "planning:calendar_settings": Row(expect=SIGNED_IN),
     # The feed has no sign-in: its secret address is the key (the teacher's feed here).
     "planning:calendar_feed": Row(kwargs=("token:feed_token",)),

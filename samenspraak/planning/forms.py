@@ -2,6 +2,7 @@ from datetime import date, datetime
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from samenspraak.accounts.models import User
@@ -310,3 +311,14 @@ class HolidayForm(forms.Form):
         if first and last and last < first:
             self.add_error("last_day", _("The last day comes on or after the first day."))
         return cleaned
+
+
+class RetentionForm(forms.Form):
+    years = forms.TypedChoiceField(
+        label=_("Keep sessions for"), required=False, coerce=int, empty_value=None
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        years = [(n, ngettext("%(n)s year", "%(n)s years", n) % {"n": n}) for n in range(1, 21)]
+        self.fields["years"].choices = [("", gettext("always (keep everything)")), *years]

@@ -44,3 +44,31 @@ def send_reminder(*, session_id: int, kind: str, moment: str) -> int:
         send_mail(subject, body, None, [person.email])
         sent += 1
     return sent
+
+
+@task()
+def sweep_retention(*, school_id: int, day: str) -> int:
+    """Tonight's retention sweep of one school (planning/retention.py); queues tomorrow's.
+    Returns how many sessions went. A school that keeps everything ends the chain, and so
+    does a second task for a night already swept (two saves queue two)."""
+    from datetime import date, timedelta
+
+    from django.utils import timezone
+
+    from samenspraak.planning import retention
+    from samenspraak.schools.models import School
+
+    school = School.objects.filter(pk=school_id).first()
+    night = date.fromisoformat(day)
+    if school is None or not school.retention_years:
+        return 0
+    if school.retention_swept_on is not None and school.retention_swept_on >= night:
+        return 0
+    with transaction.atomic():
+        count = retention.sweep(school, timezone.now())
+        School.objects.filter(pk=school.pk).update(retention_swept_on=night)
+        # The next night after this one and after today: a worker that was down for a
+        # week sweeps once when it is back, not seven times.
+        following = max(night, timezone.localdate()) + timedelta(days=1)
+        retention.schedule_sweep(school, following)
+    return count

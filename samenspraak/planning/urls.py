@@ -35,6 +35,7 @@ urlpatterns = [
     path("schools/<id:school_id>/dialogues/", views.school_plan, name="school_plan"),
     path("schools/<id:school_id>/ground-rules/", views.ground_rules, name="ground_rules"),
     path("schools/<id:school_id>/holidays/", views.holidays, name="holidays"),
+    path("schools/<id:school_id>/retention/", views.retention_settings, name="retention"),
     path("calendar/", views.calendar_settings, name="calendar_settings"),
     path("calendar/<str:token>.ics", views.calendar_feed, name="calendar_feed"),
 ]

@@ -16,7 +16,7 @@ from samenspraak.lib.forms import is_key
 from samenspraak.live.access import runs_room
 from samenspraak.methods.access import visible_methods
 from samenspraak.methods.kinds import Pdca
-from samenspraak.planning import ics, services
+from samenspraak.planning import ics, retention, services
 from samenspraak.planning.access import (
     can_manage_evidence,
     can_plan,
@@ -36,6 +36,7 @@ from samenspraak.planning.forms import (
     HolidayForm,
     MethodChoiceForm,
     PreparationForm,
+    RetentionForm,
     SessionForm,
 )
 from samenspraak.planning.models import (
@@ -509,6 +510,29 @@ def holidays(request: HttpRequest, school_id: int) -> HttpResponse:
         "planning/holidays.html",
         {"school": school, "holidays": school.holidays.all(), "form": form},
         status=_status(request),
+    )
+
+
+@login_required
+def retention_settings(request: HttpRequest, school_id: int) -> HttpResponse:
+    """How long the school keeps its sessions (planning/retention.py). A term that would
+    delete sessions tonight asks first, naming how many."""
+    acting = get_membership_for(request.user, school_id, SchoolPermission.MANAGE_MEMBERS)
+    school = acting.school
+    form = RetentionForm(request.POST or None, initial={"years": school.retention_years})
+    doomed = None
+    if request.method == "POST" and form.is_valid():
+        years = form.cleaned_data["years"]
+        doomed = retention.expired_sessions(school, timezone.now(), years).count() if years else 0
+        if not doomed or request.POST.get("confirm") == "yes":
+            retention.retention_set(school=school, by=request.user, years=years)
+            messages.success(request, _("The retention term has been saved."))
+            return redirect("planning:retention", school_id=school.pk)
+    return render(
+        request,
+        "planning/retention.html",
+        {"school": school, "form": form, "doomed": doomed},
+        status=200 if doomed else _status(request),
     )
 
 

@@ -24,6 +24,12 @@ class School(models.Model):
         Board, on_delete=models.PROTECT, null=True, blank=True, related_name="schools"
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+    # Per-school retention (planning/retention.py): sessions older than this many years are
+    # deleted with everything in them, every night; empty keeps everything.
+    retention_years = models.PositiveSmallIntegerField(
+        _("keep sessions for (years)"), null=True, blank=True
+    )
+    retention_swept_on = models.DateField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("school")

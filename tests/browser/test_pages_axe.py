@@ -163,6 +163,7 @@ SCREENS = {
     "ambition-edit": Screen("leader", "schools:ambition_edit", ("ambition",)),
     "holidays": Screen("admin", "planning:holidays", ("school",)),
     "delete-me": Screen("teacher", "reports:delete_me"),
+    "retention": Screen("admin", "planning:retention", ("school",)),
 }
 
 
