@@ -34,20 +34,18 @@ def years_ago(day: date, years: int) -> date:
         return day.replace(year=day.year - years, day=28)
 
 
-def cutoff(school: School, now: datetime) -> datetime | None:
-    """Sessions that started before this moment are past the school's term (None: the
+def cutoff(years: int | None, now: datetime) -> datetime | None:
+    """Sessions that started before this moment are past a term of `years` (None: the
     school keeps everything)."""
-    if not school.retention_years:
+    if not years:
         return None
-    day = years_ago(timezone.localtime(now).date(), school.retention_years)
+    day = years_ago(timezone.localtime(now).date(), years)
     return datetime.combine(day, time.min, tzinfo=timezone.get_current_timezone())
 
 
 def expired_sessions(school: School, now: datetime, years: int | None = None) -> QuerySet:
-    """The school's sessions past the term (`years`, else the school's own)."""
-    if years is not None:
-        school = School(pk=school.pk, retention_years=years)
-    moment = cutoff(school, now)
+    """The school's sessions past the term: `years`, else the school's own."""
+    moment = cutoff(years if years is not None else school.retention_years, now)
     if moment is None:
         return Session.objects.none()
     return Session.objects.filter(school_id=school.pk, starts_at__lt=moment)
@@ -56,10 +54,10 @@ def expired_sessions(school: School, now: datetime, years: int | None = None) ->
 @transaction.atomic
 def sweep(school: School, now: datetime) -> int:
     """Delete what is past the school's term; returns how many sessions went."""
-    moment = cutoff(school, now)
+    moment = cutoff(school.retention_years, now)
     if moment is None:
         return 0
-    sessions = expired_sessions(school, now)
+    sessions = Session.objects.filter(school_id=school.pk, starts_at__lt=moment)
     count = sessions.count()
     sessions.delete()  # cascades; evidence files go after commit (planning.signals)
     Cycle.objects.filter(school=school, period_end__lt=moment.date(), sessions=None).delete()
