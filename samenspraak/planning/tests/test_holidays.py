@@ -38,7 +38,7 @@ def test_the_admin_adds_a_holiday_and_a_new_cycle_plans_around_it(
     year = next_year()
     weekly = cycle_post(
         group, ambition, period_start=f"{year}-12-01", period_end=f"{year + 1}-01-31",
-        every_weeks=1, weekday=timezone.datetime(year, 12, 1).weekday(),
+        every_weeks=1, weekday=date(year, 12, 1).weekday(),
     )  # fmt: skip
     with TestCase.captureOnCommitCallbacks(execute=True):
         assert client.post(reverse("planning:cycle_create"), weekly).status_code == 302
