@@ -19,6 +19,7 @@ it; what they brought into a group's record stays there without their name.
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -51,13 +52,18 @@ def _session(session: Session | None) -> dict | None:
     return {"id": session.pk, "title": session.title, "starts_at": _when(session.starts_at)}
 
 
+def _taking_part(user: User) -> QuerySet:
+    """The keys of the sessions the person takes part in (member, invitee, facilitator)."""
+    return Session.objects.filter(participant_filter(user)).values("pk")
+
+
 def personal_data(user: User) -> dict:
     """The person's data as a JSON-ready dict (keys in English, texts as they were
     written)."""
     memberships = Membership.objects.filter(user=user).select_related("school")
     groups = GroupMember.objects.filter(user=user).select_related("group__school")
     sessions = (
-        Session.objects.filter(pk__in=Session.objects.filter(participant_filter(user)).values("pk"))
+        Session.objects.filter(pk__in=_taking_part(user))
         .select_related("school", "group", "facilitator")
         .order_by("starts_at", "pk")
     )
@@ -202,10 +208,9 @@ def delete_me(*, user: User, password: str) -> None:
             _("You are the only admin of %(schools)s: make someone else admin first.")
             % {"schools": ", ".join(blocked)}
         )
-    session_ids = Session.objects.filter(participant_filter(user)).values("pk")
-    SupportAnswer.objects.filter(agreement__session__in=session_ids, author_name=user.name).update(
-        author_name=""
-    )
+    SupportAnswer.objects.filter(
+        agreement__session__in=_taking_part(user), author_name=user.name
+    ).update(author_name="")
     user_id = user.pk
     user.delete()  # cascades to the private rows; the group records keep theirs (SET_NULL)
     transaction.on_commit(lambda: recheck_user_sockets([user_id]))

@@ -304,13 +304,7 @@ class HolidayForm(forms.Form):
     )
     first_day = DateField(label=_("First day"), widget=DateInput)
     last_day = DateField(label=_("Last day"), widget=DateInput)
-
-    def clean(self):
-        cleaned = super().clean()
-        first, last = cleaned.get("first_day"), cleaned.get("last_day")
-        if first and last and last < first:
-            self.add_error("last_day", _("The last day comes on or after the first day."))
-        return cleaned
+    # The order of the days, the length and the name are checked by services.holiday_add.
 
 
 class RetentionForm(forms.Form):

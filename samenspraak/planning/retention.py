@@ -43,9 +43,9 @@ def cutoff(years: int | None, now: datetime) -> datetime | None:
     return datetime.combine(day, time.min, tzinfo=timezone.get_current_timezone())
 
 
-def expired_sessions(school: School, now: datetime, years: int | None = None) -> QuerySet:
-    """The school's sessions past the term: `years`, else the school's own."""
-    moment = cutoff(years if years is not None else school.retention_years, now)
+def expired_sessions(school: School, years: int | None, now: datetime) -> QuerySet:
+    """The school's sessions past a term of `years` (none when it keeps everything)."""
+    moment = cutoff(years, now)
     if moment is None:
         return Session.objects.none()
     return Session.objects.filter(school_id=school.pk, starts_at__lt=moment)
@@ -57,7 +57,7 @@ def sweep(school: School, now: datetime) -> int:
     moment = cutoff(school.retention_years, now)
     if moment is None:
         return 0
-    sessions = Session.objects.filter(school_id=school.pk, starts_at__lt=moment)
+    sessions = expired_sessions(school, school.retention_years, now)
     count = sessions.count()
     sessions.delete()  # cascades; evidence files go after commit (planning.signals)
     Cycle.objects.filter(school=school, period_end__lt=moment.date(), sessions=None).delete()

@@ -523,7 +523,7 @@ def retention_settings(request: HttpRequest, school_id: int) -> HttpResponse:
     doomed = None
     if request.method == "POST" and form.is_valid():
         years = form.cleaned_data["years"]
-        doomed = retention.expired_sessions(school, timezone.now(), years).count() if years else 0
+        doomed = retention.expired_sessions(school, years, timezone.now()).count()
         if not doomed or request.POST.get("confirm") == "yes":
             retention.retention_set(school=school, by=request.user, years=years)
             messages.success(request, _("The retention term has been saved."))
