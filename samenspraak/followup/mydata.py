@@ -17,6 +17,8 @@ language. A fixed number of queries, however much there is.
 it; what they brought into a group's record stays there without their name.
 """
 
+from functools import partial
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
@@ -32,8 +34,9 @@ from samenspraak.followup.models import (
     Reflection,
     SupportAnswer,
 )
-from samenspraak.live.events import recheck_user_sockets
-from samenspraak.live.models import Contribution
+from samenspraak.live import engine
+from samenspraak.live.events import broadcast_room, recheck_user_sockets
+from samenspraak.live.models import Contribution, Participant
 from samenspraak.planning.access import participant_filter
 from samenspraak.planning.models import Evidence, Preparation, Session
 from samenspraak.schools.models import GroupMember, Membership
@@ -211,6 +214,15 @@ def delete_me(*, user: User, password: str) -> None:
     SupportAnswer.objects.filter(
         agreement__session__in=_taking_part(user), author_name=user.name
     ).update(author_name="")
+    # Open rooms forget the person's seat first, each telling its screens (after commit).
+    seats = Participant.objects.filter(user=user).order_by("room_id")
+    left = [
+        (room_id, engine.seat_removed(room_id=room_id, seat_id=seat_id))
+        for room_id, seat_id in seats.values_list("room_id", "pk")
+    ]
     user_id = user.pk
     user.delete()  # cascades to the private rows; the group records keep theirs (SET_NULL)
     transaction.on_commit(lambda: recheck_user_sockets([user_id]))
+    for room_id, outcome in left:
+        if outcome is not None:
+            transaction.on_commit(partial(broadcast_room, room_id, outcome.events))

@@ -617,6 +617,35 @@ def facilitator_changed(*, room_id: int, previous_id: int | None) -> Outcome | N
         return Outcome(seq=room.seq, events=events) if events else None
 
 
+def seat_removed(*, room_id: int, seat_id: int) -> Outcome | None:
+    """Seat `seat_id` goes: its holder is deleting their account
+    (`followup.mydata.delete_me`). The room forgets it as if it had never come in: out of
+    every order, pair and table (`kinds.remove_seat`; nobody else moves), its talk time
+    stopped if it was talking, and the seat row deleted. Everyone's list of people loses it
+    through a `left` event; the changed phases and the equal share follow, all in one new
+    seq. The room is locked before the seat is deleted, in the order every action takes.
+    None when the room has ended (its record keeps what it held)."""
+    with transaction.atomic():
+        room = _locked_with_school(room_id)
+        if room.status == RoomStatus.ENDED:
+            return None
+        talking = room.speaking.get("talking")
+        if talking and talking["participant"] == seat_id:
+            _close_talk(room, timezone.now())
+        moved, _ = kinds.remove_seat(room, seat_id)
+        Participant.objects.filter(pk=seat_id, room=room).delete()
+        room.seq += 1
+        room.save(update_fields=["seq", "speaking", "groups", "tables", "talk_time"])
+        events = [
+            _all({"kind": "left", "participant": seat_id}),
+            *moved,
+            _all({"kind": "talk", "talk": talk_summary(room)}),
+        ]
+        for item in events:
+            item["event"]["seq"] = room.seq
+    return Outcome(seq=room.seq, events=events)
+
+
 def _locked_with_school(room_id: int) -> Room:
     return (
         Room.objects.select_for_update(of=("self",))

@@ -600,7 +600,13 @@ def _join_smallest(groups: list[list[int]], alone: list[int]) -> None:
 
 def remove_leader(room: Room, participant: Participant) -> tuple[list[dict], dict[str, list]]:
     """A seat that now leads (its holder opened the console) leaves every round's order,
-    pair and World Café table it was put in while it took part; nobody else moves.
+    pair and World Café table it was put in while it took part, as in `remove_seat`."""
+    return remove_seat(room, participant.pk)
+
+
+def remove_seat(room: Room, pk: int) -> tuple[list[dict], dict[str, list]]:
+    """Seat `pk` leaves every round's order, pair and World Café table it was put in;
+    nobody else moves. Used when it starts to lead, and when it is gone from the room.
 
     - A round: out of the order (and its done, passed and the hand queue); whoever is next
       in the order speaks next.
@@ -613,7 +619,6 @@ def remove_leader(room: Room, participant: Participant) -> tuple[list[dict], dic
 
     Returns the events (a `speaking`, `groups` or `tables` event per phase that changed)
     and the phase indexes changed per kind, for the audit entry."""
-    pk = participant.pk
     events: list[dict] = []
     changed: dict[str, list] = {"orders": [], "pairs": [], "tables": []}
     for key, state in room.speaking.items():

@@ -180,3 +180,72 @@ def test_the_only_admin_cannot_delete_the_account(client, admin, teacher):
     assert "form-errors" in client.get(url).content.decode()  # said before trying
     assert client.post(url, {"password": PASSWORD}).status_code == 400
     assert type(admin).objects.filter(pk=admin.pk).exists()
+
+
+def _room_messages(room_id, act) -> list[dict]:
+    """What the room's group hears on the channel layer while `act()` runs."""
+    import asyncio
+
+    from asgiref.sync import async_to_sync
+    from channels.layers import get_channel_layer
+
+    from samenspraak.live.events import room_group
+
+    layer = get_channel_layer()
+    channel = async_to_sync(layer.new_channel)()
+    async_to_sync(layer.group_add)(room_group(room_id), channel)
+    act()
+
+    async def drain():
+        heard = []
+        while True:
+            try:
+                heard.append(await asyncio.wait_for(layer.receive(channel), 0.5))
+            except TimeoutError:
+                return heard
+
+    try:
+        return async_to_sync(drain)()
+    finally:
+        async_to_sync(layer.group_discard)(room_group(room_id), channel)
+
+
+def test_deleting_my_account_takes_my_seat_out_of_an_open_room_and_tells_it(
+    client, group, facilitator, school, teacher, django_capture_on_commit_callbacks
+):
+    """The seat goes from the order and the talk clock, and every screen hears a `left`
+    event with the changed order and shares in one new seq. An ended room keeps its seq."""
+    from conftest import PASSWORD
+    from samenspraak.live.models import Participant, Room
+    from samenspraak.live.state import state_for
+
+    room = make_room(group, facilitator, school, [phase("round")])
+    r = Room_(room, facilitator, [teacher, "Ana", "Bo"])
+    r.start()
+    r.do(r.lead, "round.start")
+    r.do(r.lead, "talk.start", {"participant": r.p[0].pk})
+    ended = Room_(make_room(group, facilitator, school, [phase("round")]), facilitator, [teacher])
+    ended.start()
+    ended.do(ended.lead, "room.end")
+    seat, seqs = r.p[0].pk, {x.pk: x.seq for x in Room.objects.all()}
+    client.force_login(teacher)
+
+    def delete():
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(reverse("reports:delete_me"), {"password": PASSWORD})
+        assert response.status_code == 302
+
+    heard = [m["event"] for m in _room_messages(room.pk, delete) if m["type"] == "room.event"]
+    room.refresh_from_db()
+    assert room.seq == seqs[room.pk] + 1
+    assert {e["kind"] for e in heard} == {"left", "speaking", "talk"}
+    assert {e["seq"] for e in heard} == {room.seq}
+    assert next(e for e in heard if e["kind"] == "left")["participant"] == seat
+    assert seat not in room.speaking["0"]["order"] and "talking" not in room.speaking
+    assert str(seat) in room.talk_time  # its share stays in the distribution, unnamed
+    others = Participant.objects.filter(room=room)
+    assert seat not in {p.pk for p in others}
+    state = state_for(room, participant=r.p[1], facilitator=False, projector=False)
+    assert seat not in {p["id"] for p in state["participants"]}
+    assert Room.objects.get(pk=ended.room.pk).seq == seqs[ended.room.pk]
+    assert not Participant.objects.filter(room=ended.room, user__isnull=True, guest_name="")

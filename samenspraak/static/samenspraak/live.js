@@ -404,6 +404,11 @@
         if (state.me && state.me.id === event.participant.id) Object.assign(state.me, event.participant);
         break;
       }
+      case "left":
+        // The seat is gone (its holder deleted their account); the changed orders, tables
+        // and talk shares come in the same seq.
+        state.participants = (state.participants || []).filter((p) => p.id !== event.participant);
+        break;
       case "ended":
         state.status = "ended";
         state.timer = { ...(state.timer || {}), paused: true };
