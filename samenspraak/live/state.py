@@ -130,6 +130,7 @@ def state_for(
                 "title": _localized(p, "title"),
                 "kind": p["kind"],
                 "minutes": p["minutes"],
+                "purpose": _localized(p, "purpose"),
                 "prompts": prompt_lines(_localized(p, "prompts")),
                 "guidance": _localized(p, "guidance") if facilitator else "",
                 "settings": p.get("settings", {}),

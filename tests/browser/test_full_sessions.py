@@ -78,8 +78,8 @@ def session(title, slug, **extra):
     return {
         "id": made.pk,
         "phases": [
-            {"kind": p["kind"], "title": p["title_nl"], "settings": p.get("settings") or {},
-             "silent": p.get("silent") or []}
+            {"kind": p["kind"], "title": p["title_nl"], "purpose": p.get("purpose_nl") or "",
+             "settings": p.get("settings") or {}, "silent": p.get("silent") or []}
             for p in snapshot.data["phases"]
         ],
     }
@@ -220,9 +220,12 @@ def to_phase(console, everyone, session: dict, index: int) -> None:
     """The console goes to phase `index` (the next one); every screen follows."""
     console.button("phase.next").click()
     title = session["phases"][index]["title"]
+    purpose = session["phases"][index]["purpose"]  # what the phase is for, under its title
     total = len(session["phases"])
+    assert purpose, f"phase {index} of the built-in work form has no purpose"
     for screen in everyone:
         expect(screen.page.locator("#live-phase-title")).to_have_text(title)
+        expect(screen.page.locator("#live-purpose:visible")).to_have_text(purpose)
         expect(screen.page.locator("#live-phase-count")).to_contain_text(f"{index + 1}")
         expect(screen.page.locator("#live-phase-count")).to_contain_text(f"{total}")
 

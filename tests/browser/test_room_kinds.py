@@ -346,6 +346,11 @@ def test_world_cafe_three_rounds_and_a_latecomer(browser, server, screens):  # n
     for host in phones[:2]:
         expect(host.page.locator("#live-my-table")).to_have_attribute("data-host", "yes")
     expect(projector.page.locator("#live-table-list li")).to_have_count(2)
+    # Two tables for four: each traveller sits with a host alone, said without an empty "with".
+    for phone in phones[2:]:
+        expect(phone.page.locator("#live-my-table")).to_have_text(
+            re.compile(r"^Ronde 1: tafel [12]\. Tafelhost: [^—]+\.$")
+        )
 
     # A note at the table: the tablemate sees it, the other table does not.
     write_note(phones[0], "Onze tafel: meer samenwerken")

@@ -111,6 +111,8 @@ def test_the_facilitator_runs_phases_and_everyone_follows(room, facilitator, tea
         assert "ground_rules" in state and state["phases"][0]["guidance"]
         phone_state = await phone.receive_json_from()
         assert phone_state["facilitator"] is False and phone_state["phases"][0]["guidance"] == ""
+        # What a phase is for is for everyone (shown under its title).
+        assert phone_state["phases"][0]["purpose"] == state["phases"][0]["purpose"] != ""
 
         await phone.send_json_to(action("room.start"))
         refused = await until(phone, lambda m: m["type"] == "error")

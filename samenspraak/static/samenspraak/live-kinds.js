@@ -407,9 +407,9 @@ window.SamenspraakLiveKinds = (api) => {
     const describe = (table, number) => {
       const host = table.find((id) => hosts.includes(id));
       const others = table.filter((id) => id !== host);
-      return host !== undefined
-        ? t("tableWithHost", { table: number + 1, host: nameOf(host), names: names(others) })
-        : t("tableWith", { table: number + 1, names: names(others) });
+      const words = { table: number + 1, host: host === undefined ? "" : nameOf(host), names: names(others) };
+      if (host === undefined) return t(others.length ? "tableWith" : "tableEmpty", words);
+      return t(others.length ? "tableWithHost" : "tableHostOnly", words);
     };
     setText($("live-table-round"), seating ? t("roundOf", { round: round + 1, rounds }) : "");
     const mineAt = me ? tables.findIndex((table) => table.includes(me.id)) : -1;
@@ -417,7 +417,8 @@ window.SamenspraakLiveKinds = (api) => {
       const table = tables[mineAt];
       const host = table.find((id) => hosts.includes(id));
       const others = table.filter((id) => id !== me.id && id !== host);
-      let text = t("yourTable", { round: round + 1, table: mineAt + 1, names: names(others) || "—" });
+      const words = { round: round + 1, table: mineAt + 1, names: names(others) };
+      let text = t(others.length ? "yourTable" : "yourTableAlone", words);
       if (host === me.id) text += ` ${t("youHost")}`;
       else if (host !== undefined) text += ` ${t("hostIs", { name: nameOf(host) })}`;
       setText($("live-my-table"), text);

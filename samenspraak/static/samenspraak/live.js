@@ -650,6 +650,8 @@
     if (phase) {
       setText($("live-phase-count"), t("phaseOf", { number: index + 1, total: phases.length }));
       setText($("live-phase-title"), phase.title);
+      setText($("live-purpose"), phase.purpose || ""); // what the phase is for, in a line
+      show($("live-purpose"), Boolean(phase.purpose));
       fillList($("live-prompts"), phase.prompts || [], (line) => element("li", "", line));
       show($("live-paused"), Boolean(state.timer && state.timer.paused));
       const guidance = phase.guidance || "";
