@@ -25,6 +25,7 @@ from samenspraak.followup.models import ActionPoint, Agreement, Insight
 from samenspraak.lib import tables as seating
 from samenspraak.lib.forms import MAX_KEY_DIGITS, check_day
 from samenspraak.live.models import Cluster, Contribution, Participant, Room
+from samenspraak.methods.kinds import MethodRole
 from samenspraak.methods.models import Card, CardDeck
 
 # Phases whose notes are the room's. Not a reflection: that is personal (PRODUCT.md, data
@@ -596,6 +597,20 @@ def _join_smallest(groups: list[list[int]], alone: list[int]) -> None:
     target = [g for g in others if len(g) == smallest][-1]
     target.extend(alone)
     groups[:] = [g for g in groups if g is not alone]
+
+
+def roles_in_use(room: Room) -> list[str]:
+    """The roles the console offers to give in this room: the case owner and table hosts,
+    each only where the work form uses it (among its roles, a phase's speakers or silent
+    ones, and for table hosts any World Café phase). Other work forms show no role buttons."""
+    snapshot = room.session.method_snapshot
+    data = snapshot.data if snapshot else {}
+    named = set(data.get("roles", []))
+    for phase in data.get("phases", []):
+        named |= set(phase.get("speaking", [])) | set(phase.get("silent", []))
+        if phase["kind"] == "tables":
+            named.add(MethodRole.TABLE_HOST)
+    return [role.value for role in (MethodRole.CASE_OWNER, MethodRole.TABLE_HOST) if role in named]
 
 
 def remove_leader(room: Room, participant: Participant) -> tuple[list[dict], dict[str, list]]:

@@ -144,6 +144,7 @@ def state_for(
         "me": participant_payload(room, participant) if participant else None,
         "facilitator": facilitator,
         "projector": projector,
+        "roles_in_use": kinds.roles_in_use(room),
         "revealed": room.revealed,
         "notes": visible,
         "my_earlier_notes": earlier,

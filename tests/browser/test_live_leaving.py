@@ -46,6 +46,12 @@ def test_a_seat_whose_holder_deletes_the_account_leaves_every_screen(server, scr
     for screen in (phone, projector):
         expect(screen.page.locator("#live-order li")).to_have_count(3)
     expect(console.page.locator("#live-people")).to_contain_text(leaves["name"])
+    # This work form gives nobody a role: the console offers none.
+    roles = console.page.locator("#live-people li", has_text=stays["name"]).locator(
+        "button[data-action='role.assign']"
+    )
+    expect(roles).to_have_count(2)  # in the page, hidden
+    expect(roles.locator("visible=true")).to_have_count(0)
 
     # They delete their account in another tab of the same browser.
     tab = leaving.context.new_page()

@@ -1323,3 +1323,36 @@ def test_a_seat_that_starts_leading_gives_up_the_floor_of_a_free_round():
     assert room.speaking["0"]["current"] is None and room.speaking["0"]["order"] == [1, 2]
     assert room.speaking["1"]["current"] == 2  # someone else's floor stays theirs
     assert changed["orders"] == [0, 1] and len(events) == 2
+
+
+@pytest.mark.parametrize(
+    "slug, roles",
+    [
+        ("data-team-1-problem", []),
+        ("check-in-round", []),
+        ("incident-method", ["case_owner"]),
+        ("gossip-method", ["case_owner"]),
+        ("world-cafe", ["table_host"]),
+        ("dilemma-cafe", ["case_owner", "table_host"]),
+    ],
+)
+def test_the_console_offers_only_the_roles_the_work_form_uses(
+    group, facilitator, school, slug, roles
+):
+    builtin = Method.objects.builtin().get(slug=slug)
+    snapshot = snapshot_take(method=method_copy(method=builtin, school=school, by=facilitator))
+    session = Session.objects.create(
+        school=school, group=group, facilitator=facilitator, title="Rollen",
+        starts_at=timezone.now(), method_snapshot=snapshot,
+    )  # fmt: skip
+    room = room_of(session)
+    assert kinds.roles_in_use(room) == roles
+    lead = Participant.objects.create(room=room, user=facilitator)
+    assert (
+        state_for(room, participant=lead, facilitator=True, projector=False)["roles_in_use"]
+        == roles
+    )
+    if slug == "check-in-round":  # a World Café phase added by a school: hosts come with it
+        snapshot.data["phases"][0]["kind"] = "tables"
+        snapshot.save()
+        assert kinds.roles_in_use(Room.objects.get(pk=room.pk)) == ["table_host"]

@@ -1123,9 +1123,11 @@
         if (action === "role.assign") {
           const holds = (person.roles || []).includes(button.dataset.role);
           button.setAttribute("aria-pressed", String(holds));
-          // Who leads is in no order, pair or table: no role to give (one held from before
-          // they led can still be taken off). After the end, no roles at all.
-          show(button, !ended && (!person.leads || holds));
+          // Only roles the work form uses. Who leads is in no order, pair or table: no role
+          // to give (one held from before they led can still be taken off). After the end,
+          // no roles at all.
+          const used = (state.roles_in_use || []).includes(button.dataset.role);
+          show(button, !ended && (holds || (used && !person.leads)));
         }
       }
     }
