@@ -21,6 +21,9 @@ $(TSTAMP): pyproject.toml $(STAMP)
 	$(BIN)/pip install --quiet -e ".[test]"
 	@touch $@
 
+# Links in e-mails and the projector's join address and QR code point at this server,
+# on whatever port it runs, unless SAMENSPRAAK_SITE_URL says otherwise.
+run: export SAMENSPRAAK_SITE_URL ?= http://127.0.0.1:$(PORT)
 run: $(STAMP)
 	$(BIN)/python manage.py migrate --no-input
 	PORT=$(PORT) $(BIN)/python manage.py load_demo
