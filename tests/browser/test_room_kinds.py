@@ -290,8 +290,12 @@ def test_themes_votes_cards_pairs_consent_and_capture(browser, server, screens):
 
     # Consent: a proposal, answers with a reason, counts for the room, reasons on closing.
     next_phase(console, everyone, "Besluiten")
+    for screen in (projector, *phones):  # before the proposal: a word, not an empty panel
+        expect(screen.page.locator("#live-consent-none")).to_have_text(re.compile("Nog geen"))
     console.page.locator("#live-consent-text").fill("We beginnen elke les met twee minuten stilte.")
     console.page.locator("#live-consent-form button[type=submit]").click()
+    for screen in (projector, *phones):
+        expect(screen.page.locator("#live-consent-none")).to_be_hidden()
     for phone, answer in zip(phones, ("agree", "agree", "objection"), strict=True):
         phone.page.locator(f'#live-consent-list input[type=radio][value="{answer}"]').check()
         if answer == "objection":

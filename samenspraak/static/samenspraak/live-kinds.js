@@ -448,6 +448,7 @@ window.SamenspraakLiveKinds = (api) => {
     const shown = consentPhase ? checks : open;
     show($("live-consent"), active && (consentPhase || open.length > 0));
     if (console_) show($("live-consent-form"), consentPhase && open.length === 0);
+    else show($("live-consent-none"), consentPhase && shown.length === 0);
     syncList(
       $("live-consent-list"),
       shown.slice().reverse(),
