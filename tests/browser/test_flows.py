@@ -114,6 +114,45 @@ def test_phone_sized_overview_is_accessible(page: Page, teacher, group, ambition
     assert_accessible(page, "the overview on a phone")
 
 
+def test_on_a_phone_the_menu_folds_behind_a_button(page: Page, browser, live_server, teacher):
+    """At phone width the navigation, name, sign-out and language fold behind "Menu", so a
+    page starts near the top; the button opens and closes it by keyboard too (Escape goes
+    back to the button). Wide screens have no button; without scripts the menu shows."""
+    nav = page.get_by_role("navigation", name="Hoofdmenu")
+    toggle = page.get_by_role("button", name="Menu", exact=True)
+    log_in(page, teacher)
+    expect(nav).to_be_visible()
+    expect(toggle).to_be_hidden()
+
+    page.set_viewport_size({"width": 320, "height": 740})
+    expect(nav).to_be_hidden()
+    expect(toggle).to_have_attribute("aria-expanded", "false")
+    header = page.locator(".site-header").bounding_box()
+    assert header is not None and header["height"] < 80, header
+    assert_accessible(page, "the overview on a phone, menu closed")
+    toggle.focus()
+    page.keyboard.press("Enter")
+    expect(toggle).to_have_attribute("aria-expanded", "true")
+    expect(nav.get_by_role("link", name="Mijn sessies")).to_be_visible()
+    expect(page.get_by_role("button", name="Uitloggen")).to_be_visible()
+    assert_accessible(page, "the overview on a phone, menu open")
+    nav.get_by_role("link", name="Mijn sessies").focus()
+    page.keyboard.press("Escape")
+    expect(nav).to_be_hidden()
+    expect(toggle).to_be_focused()
+
+    plain = browser.new_context(
+        base_url=live_server.url, java_script_enabled=False, viewport={"width": 320, "height": 740}
+    )
+    try:
+        bare = plain.new_page()
+        log_in(bare, teacher)
+        expect(bare.get_by_role("navigation", name="Hoofdmenu")).to_be_visible()
+        expect(bare.get_by_role("button", name="Menu", exact=True)).to_be_hidden()
+    finally:
+        plain.close()
+
+
 def test_login_page_with_the_demo_hint_is_accessible(page: Page, db):
     import io
 
