@@ -6,13 +6,14 @@ Runs on a real uvicorn server (WebSockets) with its own SQLite file.
 """
 
 import re
+from types import SimpleNamespace
 
 import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
 from tests.browser import live_screens
-from tests.browser.test_pages_axe import assert_accessible
+from tests.browser.test_pages_axe import assert_accessible, log_in
 from tests.live_server_util import writing_phase
 
 pytestmark = pytest.mark.browser
@@ -20,6 +21,7 @@ screens_on = live_screens.screens_on  # the fixture
 
 HIDDEN = "Stil en anoniem schrijven"
 OPEN = "Hardop schrijven, met naam"
+NEEDS_SCRIPTS = "werkt alleen met JavaScript"
 
 
 @pytest.fixture(scope="module")
@@ -101,3 +103,24 @@ def test_an_offline_phone_catches_up_without_a_reload(server, screens_on):
     expect(first.page.locator("#live-notes-list li")).to_have_count(3)
     expect(projector.page.locator("#live-notes-list")).to_contain_text("Hardop: weer terug")
     assert away.page.evaluate("window.__sameDocument === true"), "the page was reloaded"
+
+
+def test_a_phone_without_scripts_is_told_the_room_needs_them(server, screens_on):
+    """The room runs on a WebSocket: without scripts a phone would say "Verbinden…"
+    forever. It says instead, in Dutch, that the room needs JavaScript."""
+    (room,) = server["rooms"]
+    screens = screens_on(server["url"])
+    context = screens.browser.new_context(
+        base_url=server["url"], java_script_enabled=False, viewport={"width": 390, "height": 800}
+    )
+    try:
+        page = context.new_page()
+        log_in(page, SimpleNamespace(email=room["teachers"][0]["email"]))
+        page.goto(reverse("live:participant", args=[room["session"]]))
+        expect(page.locator("main")).to_contain_text(NEEDS_SCRIPTS, use_inner_text=True)
+    finally:
+        context.close()
+    screen = screens.signed_in(
+        room["teachers"][1], reverse("live:participant", args=[room["session"]])
+    )
+    expect(screen.page.locator("main")).not_to_contain_text(NEEDS_SCRIPTS, use_inner_text=True)
