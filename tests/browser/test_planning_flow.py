@@ -132,3 +132,33 @@ def test_planning_pages_are_accessible(page: Page, leader, teacher, school):
     page.get_by_role("button", name="Mijn agenda-adres maken").click()
     expect(page.locator("#feed-url")).to_have_value(re.compile(r"/calendar/.+\.ics$"))
     assert_accessible(page, "the calendar page with a feed address")
+
+
+def test_a_long_list_of_colleagues_can_be_filtered(page: Page, leader, school, group):
+    """ "Ook uitnodigen" lists every colleague: from 13 on it gets a filter. Typing narrows
+    the list (accents and case aside); what is ticked stays in view; Enter in
+    the filter sends nothing."""
+    from conftest import make_person
+
+    names = [f"Collega {letter}" for letter in "ABCDEFGHIJKL"] + ["Zoë Ëlberg", "Zora Smit"]
+    for number, name in enumerate(names):
+        make_person(school, f"collega{number}@linde.test", name)
+    log_in(page, leader)
+    page.goto(reverse("planning:session_create"))
+    invite = page.get_by_role("group", name="Ook uitnodigen (uit andere groepen)")
+    choices = invite.locator("label.choice")
+    total = choices.count()
+    assert total > 12
+    invite.get_by_label("Collega C").check()
+    search = invite.get_by_label("Zoek in de lijst")
+    search.fill("qqq")
+    expect(invite.locator("label.choice:visible")).to_have_text(["Collega C"])  # it is ticked
+    search.fill("ZOE EL")
+    expect(invite.locator("label.choice:visible")).to_have_text(["Collega C", "Zoë Ëlberg"])
+    expect(invite).to_contain_text(f"2 van {total} getoond")
+    assert_accessible(page, "the session form with a filtered list")
+    search.press("Enter")
+    expect(page).to_have_url(re.compile(r"/sessions/new/$"))
+    expect(page.locator(".field-errors")).to_have_count(0)  # not sent
+    search.fill("")
+    expect(choices.locator("visible=true")).to_have_count(total)

@@ -24,6 +24,36 @@
     form.dataset.sentAt = String(Date.now());
   });
 
+  // A long list of tick boxes (_field.html) gets a filter: what does not match the typed
+  // text hides, except what is ticked. The filter has no name, so it is never sent; Enter
+  // in it does not send the form either.
+  const fold = (text) => text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
+  for (const filter of document.querySelectorAll(".choices-filter[data-filter]")) {
+    const list = document.getElementById(filter.dataset.filter);
+    const input = filter.querySelector("input");
+    const count = filter.querySelector("[aria-live]");
+    if (!list || !input || !count) continue;
+    const choices = [...list.querySelectorAll("label.choice")];
+    const apply = () => {
+      const wanted = fold(input.value.trim());
+      let shown = 0;
+      for (const choice of choices) {
+        const ticked = choice.querySelector("input")?.checked;
+        const visible = !wanted || ticked || fold(choice.textContent).includes(wanted);
+        choice.hidden = !visible;
+        if (visible) shown += 1;
+      }
+      count.textContent = wanted
+        ? filter.dataset.countText.replace("{shown}", shown).replace("{total}", choices.length)
+        : "";
+    };
+    input.addEventListener("input", apply);
+    input.addEventListener("keydown", (event) => {
+      if (event.key === "Enter") event.preventDefault();
+    });
+    filter.hidden = false;
+  }
+
   window.addEventListener("pageshow", (event) => {
     if (!event.persisted) return;
     for (const form of document.querySelectorAll("form[data-sent-at]")) delete form.dataset.sentAt;
