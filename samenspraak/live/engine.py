@@ -621,7 +621,8 @@ def seat_removed(*, room_id: int, seat_id: int) -> Outcome | None:
     """Seat `seat_id` goes: its holder is deleting their account
     (`followup.mydata.delete_me`). The room forgets it as if it had never come in: out of
     every order, pair and table (`kinds.remove_seat`; nobody else moves), its talk time
-    stopped if it was talking, and the seat row deleted. Everyone's list of people loses it
+    gone (the shares and the equity figure are of those in the room), and the seat row
+    deleted. Everyone's list of people loses it
     through a `left` event; the changed phases and the equal share follow, all in one new
     seq. The room is locked before the seat is deleted, in the order every action takes.
     None when the room has ended (its record keeps what it held)."""
@@ -631,7 +632,8 @@ def seat_removed(*, room_id: int, seat_id: int) -> Outcome | None:
             return None
         talking = room.speaking.get("talking")
         if talking and talking["participant"] == seat_id:
-            _close_talk(room, timezone.now())
+            room.speaking.pop("talking")
+        room.talk_time.pop(str(seat_id), None)  # the shares are of those still in the room
         moved, _ = kinds.remove_seat(room, seat_id)
         Participant.objects.filter(pk=seat_id, room=room).delete()
         room.seq += 1

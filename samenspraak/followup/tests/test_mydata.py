@@ -223,7 +223,9 @@ def test_deleting_my_account_takes_my_seat_out_of_an_open_room_and_tells_it(
     r = Room_(room, facilitator, [teacher, "Ana", "Bo"])
     r.start()
     r.do(r.lead, "round.start")
-    r.do(r.lead, "talk.start", {"participant": r.p[0].pk})
+    for kind in ("talk.start", "talk.stop", "talk.start"):  # spoke, and speaks again
+        r.do(r.lead, kind, {"participant": r.p[0].pk})
+    assert str(r.p[0].pk) in Room.objects.get(pk=room.pk).talk_time
     ended = Room_(make_room(group, facilitator, school, [phase("round")]), facilitator, [teacher])
     ended.start()
     ended.do(ended.lead, "room.end")
@@ -242,7 +244,9 @@ def test_deleting_my_account_takes_my_seat_out_of_an_open_room_and_tells_it(
     assert {e["seq"] for e in heard} == {room.seq}
     assert next(e for e in heard if e["kind"] == "left")["participant"] == seat
     assert seat not in room.speaking["0"]["order"] and "talking" not in room.speaking
-    assert str(seat) in room.talk_time  # its share stays in the distribution, unnamed
+    assert str(seat) not in room.talk_time  # the shares are of those in the room
+    talk = next(e for e in heard if e["kind"] == "talk")["talk"]
+    assert talk["talking"] is None and str(seat) not in talk["shares"]
     others = Participant.objects.filter(room=room)
     assert seat not in {p.pk for p in others}
     state = state_for(room, participant=r.p[1], facilitator=False, projector=False)
