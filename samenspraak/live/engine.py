@@ -622,10 +622,10 @@ def seat_removed(*, room_id: int, seat_id: int) -> Outcome | None:
     (`followup.mydata.delete_me`). The room forgets it as if it had never come in: out of
     every order, pair and table (`kinds.remove_seat`; nobody else moves), its talk time
     gone (the shares and the equity figure are of those in the room), and the seat row
-    deleted. Everyone's list of people loses it
-    through a `left` event; the changed phases and the equal share follow, all in one new
-    seq. The room is locked before the seat is deleted, in the order every action takes.
-    None when the room has ended (its record keeps what it held)."""
+    deleted. Everyone's list of people loses it through a `left` event; the changed phases
+    and the equal share follow, all in one new seq. The room is locked before the seat is
+    deleted, in the order every action takes. None when the room has ended (its record
+    keeps what it held)."""
     with transaction.atomic():
         room = _locked_with_school(room_id)
         if room.status == RoomStatus.ENDED:
