@@ -99,6 +99,14 @@ reflect = session("Leren van een les", [
     phase("quality_check", "Hoe ging het gesprek?", instrument="dialogue_scan"),
 ])
 follow = session("Vervolg", [phase("actions", "Vervolgstappen", hidden_until_revealed=False)])
+keys = session("Met het toetsenbord", [
+    phase("writing", "Opschrijven", anonymous=False, hidden_until_revealed=True, max_items=3),
+    phase("clustering", "Ordenen"),
+    phase("dot_voting", "Kiezen", dots_per_person=1, reveal_on_command=True),
+    phase("round", "Rondje", order="fixed", pass_allowed=True, seconds_per_person=0),
+    phase("positions", "Stelling", mode="ab"),
+    phase("consent", "Afspreken", anonymous=False, reasons_required=True),
+])
 quiet = session("Open gesprek", [
     phase("dialogue", "Zonder spreektijd", talk_time=False),
     phase("dialogue", "Met spreektijd"),
@@ -108,6 +116,7 @@ print(json.dumps({
     "reflect": reflect.pk,
     "feedback": feedback.pk,
     "quiet": quiet.pk,
+    "keys": keys.pk,
     "kinds": kinds.pk,
     "cafe": cafe.pk,
     "handover": handover.pk,
@@ -558,3 +567,127 @@ def test_a_proposed_step_becomes_an_action_point(browser, server, screens):  # n
         "Oudergesprek plannen voor de kerst"
     )
     assert_accessible(console.page, "the console in a phase for action points")
+
+
+# --- By keyboard alone ---------------------------------------------------------------------
+
+FOCUSED = """() => {
+    const e = document.activeElement;
+    const text = (e.innerText || e.value || "").trim();
+    return `${e.tagName.toLowerCase()}#${e.id} ${text}`.slice(0, 60);
+}"""
+
+
+def tab_to(screen: Screen, target, limit: int = 15) -> int:
+    """Move the focus to `target` as a keyboard user does: Tab if it lies ahead of the
+    focus, Shift+Tab if behind; returns how many presses that took. Fails, naming what
+    got the focus on the way, when it takes more than `limit`: then the control cannot
+    be reached without a mouse, or the focus was lost after the last step (the most
+    this session takes is 12, for "Start" from the top of the page)."""
+    handle = target.element_handle()
+    where = "t => document.activeElement === t ? 0 : "
+    where += "(document.activeElement.compareDocumentPosition(t) & 2) ? -1 : 1"
+    direction = screen.page.evaluate(where, handle)
+    key = "Shift+Tab" if direction < 0 else "Tab"
+    passed = []
+    for presses in range(limit + 1):
+        if screen.page.evaluate("t => document.activeElement === t", handle):
+            return presses
+        screen.page.keyboard.press(key)
+        passed.append(screen.page.evaluate(FOCUSED))
+    pytest.fail(f"{key} did not reach {target} in {limit} presses; it went past: {passed}")
+
+
+def press(screen: Screen, target, key: str = "Enter") -> None:
+    tab_to(screen, target)
+    screen.page.keyboard.press(key)
+
+
+def type_in(screen: Screen, target, text: str) -> None:
+    tab_to(screen, target)
+    screen.page.keyboard.type(text)
+
+
+def choose(screen: Screen, select, label: str) -> None:
+    """A closed select answers the arrow keys: down until `label` is chosen."""
+    tab_to(screen, select)
+    for _ in range(select.locator("option").count()):
+        if select.evaluate("s => s.options[s.selectedIndex]?.text") == label:
+            return
+        screen.page.keyboard.press("ArrowDown")
+    expect(select.locator("option:checked")).to_have_text(label)
+
+
+def test_a_session_runs_by_keyboard_alone(browser, server, screens):  # noqa: F811
+    """The console and two phones driven only by Tab, Enter, Space, arrow keys and typing:
+    writing, themes, a vote, a speaking round with a pass, positions and a consent check
+    with a reason. Every control is reached by Tab and works from the keyboard."""
+    teachers = server.data["teachers"][:2]
+    console, projector, phones = open_room(browser, server, server.data["keys"], teachers, screens)
+    first, second = phones
+    press(console, console.button("room.start"))
+    for phone, text in ((first, "Meer rust"), (second, "Meer tijd")):
+        type_in(phone, phone.page.locator("#live-note-text"), text)
+        press(phone, phone.page.locator("#live-note-form button[type=submit]"))
+    expect(console.page.locator("#live-notes-list li")).to_have_count(2)
+
+    press(console, console.button("phase.next"))
+    expect(first.page.locator("#live-phase-title")).to_have_text("Ordenen")
+    press(console, console.button("notes.reveal"))
+    for title in ("Rust", "Tijd"):
+        type_in(console, console.page.locator("#live-theme-title"), title)
+        console.page.keyboard.press("Enter")  # Enter in a text field sends its form
+        expect(projector.page.locator("#live-theme-list")).to_contain_text(title)
+    for note, theme in (("Meer rust", "Rust"), ("Meer tijd", "Tijd")):
+        choose(console, console.page.locator("#live-cluster-note"), note)
+        choose(console, console.page.locator("#live-cluster-theme"), theme)
+        press(console, console.page.locator("#live-cluster-form button[type=submit]"))
+        expect(projector.page.locator("#live-theme-list")).to_contain_text(note)
+
+    press(console, console.button("phase.next"))
+    for phone in phones:
+        option = phone.page.locator("#live-vote-list > li", has_text="Tijd")
+        press(phone, option.locator('button[data-vote="vote.add"]'))
+        expect(option.locator(".live-vote-option__mine")).to_contain_text("1")
+    press(console, console.button("votes.reveal"))
+    expect(projector.page.locator("#live-vote-list > li").first).to_contain_text("2")
+
+    press(console, console.button("phase.next"))
+    press(console, console.button("round.start"))
+    now = projector.page.locator("#live-order li[aria-current]")
+    expect(now).to_have_count(1)
+    speaker = now.inner_text()
+    turn = next(p for p, t in zip(phones, teachers, strict=True) if t["name"] in speaker)
+    press(turn, turn.page.locator("#live-pass"))
+    expect(now).not_to_have_text(speaker)
+    press(console, console.button("turn.next"))
+    expect(now).to_have_count(0)
+
+    press(console, console.button("phase.next"))
+    for phone, position in ((first, "A"), (second, "B")):
+        button = phone.page.locator("#live-position-buttons button").filter(
+            has_text=re.compile(rf"\b{position}$")
+        )
+        press(phone, button)
+        expect(button).to_have_attribute("aria-pressed", "true")
+
+    press(console, console.button("phase.next"))
+    type_in(console, console.page.locator("#live-consent-text"), "We starten met stilte.")
+    press(console, console.page.locator("#live-consent-form button[type=submit]"))
+    for phone, answer in ((first, "agree"), (second, "objection")):
+        radios = phone.page.locator("#live-consent-list input[type=radio]")
+        tab_to(phone, radios.first)  # the group takes one Tab; its arrows choose
+        wanted = phone.page.locator(f'#live-consent-list input[type=radio][value="{answer}"]')
+        for _ in range(radios.count()):
+            if wanted.is_checked():
+                break
+            phone.page.keyboard.press("ArrowDown")
+        expect(wanted).to_be_checked()
+        if answer == "objection":
+            type_in(phone, phone.page.locator("#live-consent-list textarea"), "Te kort dag")
+        press(phone, phone.page.locator(".live-consent__form button[type=submit]"))
+        expect(phone.page.locator('#live-consent-list [data-slot="answered"]')).to_be_visible()
+    press(console, console.page.locator('#live-consent-list [data-slot="close"]'))
+    expect(console.page.locator('#live-consent-list [data-slot="reasons"]')).to_contain_text(
+        "Te kort dag"
+    )
