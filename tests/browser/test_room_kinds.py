@@ -620,8 +620,9 @@ def choose(screen: Screen, select, label: str) -> None:
 
 def test_a_session_runs_by_keyboard_alone(browser, server, screens):  # noqa: F811
     """The console and two phones driven only by Tab, Enter, Space, arrow keys and typing:
-    writing, themes, a vote, a speaking round with a pass, positions and a consent check
-    with a reason. Every control is reached by Tab and works from the keyboard."""
+    writing, themes, a vote, a speaking round with a pass, positions, a consent check with
+    a reason and an action point. Every control is reached by Tab and works from the
+    keyboard."""
     teachers = server.data["teachers"][:2]
     console, projector, phones = open_room(browser, server, server.data["keys"], teachers, screens)
     first, second = phones
@@ -691,3 +692,15 @@ def test_a_session_runs_by_keyboard_alone(browser, server, screens):  # noqa: F8
     expect(console.page.locator('#live-consent-list [data-slot="reasons"]')).to_contain_text(
         "Te kort dag"
     )
+
+    # An action point: a kind from a select, an owner ticked with Space. (The date field
+    # is the browser's own; the order of its parts follows the browser's language.)
+    choose(console, console.page.locator("#live-capture-kind"), "Actiepunt")
+    type_in(console, console.page.locator("#live-capture-text"), "Stilte proberen")
+    owner = console.page.locator("#live-capture-owners-list").get_by_label(teachers[1]["name"])
+    press(console, owner, "Space")
+    expect(owner).to_be_checked()
+    press(console, console.page.locator("#live-capture-form button[type=submit]"))
+    captured = first.page.locator("#live-captured-action-list")
+    expect(captured).to_contain_text("Stilte proberen")
+    expect(captured).to_contain_text(teachers[1]["name"])
