@@ -38,7 +38,8 @@ pytestmark = pytest.mark.browser
 SEED = (
     SCHOOL_SEED
     + r"""
-
+from samenspraak.live.access import room_of
+from samenspraak.live.models import Participant
 
 facilitator, teachers, group = section(5)
 today = date.today()
@@ -68,8 +69,9 @@ def session(title, phases, **extra):
     snapshot = snapshot_take(method=Method.objects.get(slug="check-in-round", school__isnull=True))
     snapshot.data["phases"] = phases
     snapshot.save()
+    extra.setdefault("group", group)
     return Session.objects.create(
-        school=school, group=group, title=title, facilitator=facilitator,
+        school=school, title=title, facilitator=facilitator,
         starts_at=timezone.now(), duration_minutes=60, method_snapshot=snapshot,
         created_by=facilitator, **extra,
     )
@@ -107,6 +109,15 @@ keys = session("Met het toetsenbord", [
     phase("positions", "Stelling", mode="ab"),
     phase("consent", "Afspreken", anonymous=False, reasons_required=True),
 ])
+# A full room: fourteen seats, more than the console lists owners without a filter.
+crowd = Group.objects.create(school=school, name="Team onderbouw", kind="team")
+GroupMember.objects.create(group=crowd, user=facilitator)
+full = session("Volle zaal", [phase("actions", "Vervolgstappen")], group=crowd)
+for number in range(14):
+    name = f"Collega {chr(ord('A') + number)}{'ë' if number == 4 else ''}lders"
+    user = person(f"collega{number}@linde.test", name, is_teacher=True)
+    GroupMember.objects.create(group=crowd, user=user)
+    Participant.objects.create(room=room_of(full), user=user)
 quiet = session("Open gesprek", [
     phase("dialogue", "Zonder spreektijd", talk_time=False),
     phase("dialogue", "Met spreektijd"),
@@ -117,6 +128,7 @@ print(json.dumps({
     "feedback": feedback.pk,
     "quiet": quiet.pk,
     "keys": keys.pk,
+    "full": full.pk,
     "kinds": kinds.pk,
     "cafe": cafe.pk,
     "handover": handover.pk,
@@ -704,3 +716,38 @@ def test_a_session_runs_by_keyboard_alone(browser, server, screens):  # noqa: F8
     captured = first.page.locator("#live-captured-action-list")
     expect(captured).to_contain_text("Stilte proberen")
     expect(captured).to_contain_text(teachers[1]["name"])
+
+
+def test_a_full_rooms_owners_are_found_with_a_filter(browser, server, screens):  # noqa: F811
+    """Fourteen people in the room: the console's list of owners gets a filter (accents
+    folded: "elders" finds "Eëlders"); a ticked owner stays in view whatever is typed; the
+    next action point starts from the whole list again."""
+    console, _, _ = open_room(browser, server, server.data["full"], [], screens)
+    press(console, console.button("room.start"))
+    page = console.page
+    # Past the fourteen rows of people in one step: the console's own jump links.
+    press(
+        console,
+        page.get_by_role("navigation", name="Panelen van de console").get_by_role(
+            "link", name="Vastleggen"
+        ),
+    )
+    choose(console, page.locator("#live-capture-kind"), "Actiepunt")
+    owners = page.locator("#live-capture-owners-list label.choice")
+    expect(owners).to_have_count(15)  # the fourteen and the facilitator
+    search = page.get_by_label("Zoek in de lijst")
+    expect(search).to_be_visible()
+    type_in(console, search, "eelders")
+    expect(owners.filter(visible=True)).to_have_text(["Collega Eëlders"])
+    expect(page.locator("#live-capture-owners-count")).to_have_text(
+        "1 van 15 getoond; aangevinkte blijven in de lijst."
+    )
+    press(console, page.get_by_label("Collega Eëlders"), "Space")
+    search.fill("Bl")
+    expect(owners.filter(visible=True)).to_have_text(["Collega Blders", "Collega Eëlders"])
+    type_in(console, page.locator("#live-capture-text"), "Roosters afstemmen")
+    press(console, page.locator("#live-capture-form button[type=submit]"))
+    expect(page.locator("#live-captured-action-list")).to_contain_text("Collega Eëlders")
+    expect(search).to_have_value("")
+    expect(owners.filter(visible=True)).to_have_count(15)
+    assert_accessible(page, "the console with a filter over its owners")

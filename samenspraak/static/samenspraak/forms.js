@@ -26,16 +26,20 @@
 
   // A long list of tick boxes (_field.html) gets a filter: what does not match the typed
   // text hides, except what is ticked. The filter has no name, so it is never sent; Enter
-  // in it does not send the form either.
+  // in it does not send the form either. A list that a script fills (the live console's
+  // owners) says from how many boxes on its filter shows (data-from); the filter follows
+  // the list as it changes.
   const fold = (text) => text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
   for (const filter of document.querySelectorAll(".choices-filter[data-filter]")) {
     const list = document.getElementById(filter.dataset.filter);
     const input = filter.querySelector("input");
     const count = filter.querySelector("[aria-live]");
     if (!list || !input || !count) continue;
-    const choices = [...list.querySelectorAll("label.choice")];
+    const from = Number(filter.dataset.from || 0);
     const apply = () => {
-      const wanted = fold(input.value.trim());
+      const choices = [...list.querySelectorAll("label.choice")];
+      filter.hidden = choices.length < from;
+      const wanted = filter.hidden ? "" : fold(input.value.trim());
       let shown = 0;
       for (const choice of choices) {
         const ticked = choice.querySelector("input")?.checked;
@@ -51,7 +55,8 @@
     input.addEventListener("keydown", (event) => {
       if (event.key === "Enter") event.preventDefault();
     });
-    filter.hidden = false;
+    if (from) new MutationObserver(apply).observe(list, { childList: true });
+    apply();
   }
 
   window.addEventListener("pageshow", (event) => {

@@ -538,6 +538,7 @@ window.SamenspraakLiveKinds = (api) => {
       const kind = $("live-capture-kind")?.value;
       show($("live-capture-action-fields"), kind === "action");
       show($("live-capture"), started && state().status !== "ended");
+      show($("live-jump-capture"), !$("live-capture").hidden);
     }
   }
 
@@ -609,6 +610,12 @@ window.SamenspraakLiveKinds = (api) => {
           box.checked = false;
         });
         $("live-capture-due").value = "";
+        // The next action point starts from the whole list (forms.js filters it).
+        const filter = $("live-capture-owners-filter");
+        if (filter && filter.value) {
+          filter.value = "";
+          filter.dispatchEvent(new Event("input"));
+        }
       } else {
         act(kind === "agreement" ? "capture.agreement" : "capture.insight", { text });
       }
