@@ -442,8 +442,11 @@ def test_rounds_a_silent_case_owner_and_talk_time(browser, server, screens):
 def test_positions_on_a_dilemma(browser, server, screens):
     console, projector, phones = room_screens(browser, server, server.data["dilemma"], screens)
     console.button("room.start").click()
-    for _ in range(2):  # to the first positions phase
-        console.button("phase.next").click()
+    # To the first positions phase, one phase at a time: a second "Next phase" sent before
+    # the first has come back is meant for the same phase, and refused (stale_phase).
+    console.button("phase.next").click()
+    expect(console.page.locator("#live-phase-title")).to_have_text("Het dilemma scherp stellen")
+    console.button("phase.next").click()
     for screen in (console, projector, *phones):
         expect(screen.page.locator("#live-phase-title")).to_have_text("Positie kiezen: optie A")
     first, second, third = phones
