@@ -109,6 +109,10 @@ keys = session("Met het toetsenbord", [
     phase("positions", "Stelling", mode="ab"),
     phase("consent", "Afspreken", anonymous=False, reasons_required=True),
 ])
+heard = session("Voorlezen", [
+    phase("information", "Uitleg"),
+    phase("round", "Rondje", order="fixed", pass_allowed=True, seconds_per_person=0),
+])
 # A full room: fourteen seats, more than the console lists owners without a filter.
 crowd = Group.objects.create(school=school, name="Team onderbouw", kind="team")
 GroupMember.objects.create(group=crowd, user=facilitator)
@@ -129,6 +133,7 @@ print(json.dumps({
     "quiet": quiet.pk,
     "keys": keys.pk,
     "full": full.pk,
+    "heard": heard.pk,
     "kinds": kinds.pk,
     "cafe": cafe.pk,
     "handover": handover.pk,
@@ -751,3 +756,33 @@ def test_a_full_rooms_owners_are_found_with_a_filter(browser, server, screens): 
     expect(search).to_have_value("")
     expect(owners.filter(visible=True)).to_have_count(15)
     assert_accessible(page, "the console with a filter over its owners")
+
+
+def test_a_screen_reader_hears_what_others_change(browser, server, screens):  # noqa: F811
+    """What the facilitator changes reaches a phone's screen reader without moving its
+    focus (WCAG 4.1.3): a polite live region says the new phase, one's own turn, and the
+    end. Nothing on arrival: the page itself is read then."""
+    teachers = server.data["teachers"][:2]
+    console, _, phones = open_room(browser, server, server.data["heard"], teachers, screens)
+    news = [phone.page.locator("#live-announce") for phone in phones]
+    for region in news:
+        expect(region).to_have_attribute("aria-live", "polite")
+        expect(region).to_have_text("")
+    console.button("room.start").click()
+    for region in news:
+        expect(region).to_have_text("Fase 1 van 2: Uitleg")
+    console.button("phase.next").click()
+    for region in news:
+        expect(region).to_have_text("Fase 2 van 2: Rondje")
+    console.button("round.start").click()
+    now = console.page.locator("#live-order li[aria-current]")
+    expect(now).to_have_count(1)
+    first = next(i for i, t in enumerate(teachers) if t["name"] in now.inner_text())
+    expect(news[first]).to_have_text("Je bent aan de beurt.")
+    expect(news[1 - first]).to_have_text("Fase 2 van 2: Rondje")
+    phones[first].page.locator("#live-pass").click()
+    expect(news[1 - first]).to_have_text("Je bent aan de beurt.")
+    console.page.locator("#live-end").click()
+    console.button("room.end").click()
+    for region in news:
+        expect(region).to_have_text("De sessie is afgelopen")

@@ -667,6 +667,8 @@
     if (kinds) kinds.render({ phase, index, settings, me, silent, ended });
     if (VIEW === "facilitator") renderConsole(phase, index, phases, settings, ended);
 
+    announce({ index, phase, total: phases.length, ended, myTurn: !$("live-your-turn")?.hidden });
+
     // A button that just disappeared (Start, Pass, Show the notes …) must not strand the
     // focus on the page's body: move it to the phase (or the title).
     if (
@@ -679,6 +681,27 @@
       const phaseShown = $("live-phase") && !$("live-phase").hidden;
       (twin || floorButton(focused) || (phaseShown ? $("live-phase-title") : $("live-title")))?.focus();
     }
+  }
+
+  // What someone else changed reaches a screen reader without moving the focus (WCAG
+  // 4.1.3): a new phase, one's own turn, the end. Not from the first state after
+  // connecting: the page itself is read then. Cleared first, so that the same words said
+  // twice are heard twice.
+  let heard = null;
+  function announce(now) {
+    const region = $("live-announce");
+    const before = heard;
+    heard = now;
+    if (!region || !before) return;
+    const news = [];
+    if (now.ended && !before.ended) news.push(t("sessionEnded"));
+    else if (now.phase && now.index !== before.index) {
+      news.push(`${t("phaseOf", { number: now.index + 1, total: now.total })}: ${now.phase.title}`);
+    }
+    if (now.myTurn && !before.myTurn) news.push(t("yourTurn"));
+    if (!news.length) return;
+    region.textContent = "";
+    window.setTimeout(() => setText(region, news.join(". ")), 100);
   }
 
   function stillToSpeak(speaking) {
