@@ -407,9 +407,10 @@ def test_world_cafe_three_rounds_and_a_latecomer(browser, server, screens):  # n
     for number in (2, 3):
         console.button("tables.next").click()
         for phone in (*phones, late):
-            expect(phone.page.locator("#live-my-table")).to_have_attribute(
-                "data-round", str(number)
-            )
+            table = phone.page.locator("#live-my-table")
+            expect(table).to_have_attribute("data-round", str(number))
+            # A screen reader hears the new table without looking for it.
+            expect(phone.page.locator("#live-announce")).to_have_text(table.inner_text())
     expect(console.button("tables.next")).to_have_count(0)
     assert_accessible(late.page, "a latecomer's phone at a table")
     assert_accessible(projector.page, "the projector with the tables")
@@ -770,19 +771,19 @@ def test_a_screen_reader_hears_what_others_change(browser, server, screens):  # 
         expect(region).to_have_text("")
     console.button("room.start").click()
     for region in news:
-        expect(region).to_have_text("Fase 1 van 2: Uitleg")
+        expect(region).to_have_text("Fase 1 van 2: Uitleg.")
     console.button("phase.next").click()
     for region in news:
-        expect(region).to_have_text("Fase 2 van 2: Rondje")
+        expect(region).to_have_text("Fase 2 van 2: Rondje.")
     console.button("round.start").click()
     now = console.page.locator("#live-order li[aria-current]")
     expect(now).to_have_count(1)
     first = next(i for i, t in enumerate(teachers) if t["name"] in now.inner_text())
     expect(news[first]).to_have_text("Je bent aan de beurt.")
-    expect(news[1 - first]).to_have_text("Fase 2 van 2: Rondje")
+    expect(news[1 - first]).to_have_text("Fase 2 van 2: Rondje.")
     phones[first].page.locator("#live-pass").click()
     expect(news[1 - first]).to_have_text("Je bent aan de beurt.")
     console.page.locator("#live-end").click()
     console.button("room.end").click()
     for region in news:
-        expect(region).to_have_text("De sessie is afgelopen")
+        expect(region).to_have_text("De sessie is afgelopen.")

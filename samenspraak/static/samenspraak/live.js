@@ -667,7 +667,15 @@
     if (kinds) kinds.render({ phase, index, settings, me, silent, ended });
     if (VIEW === "facilitator") renderConsole(phase, index, phases, settings, ended);
 
-    announce({ index, phase, total: phases.length, ended, myTurn: !$("live-your-turn")?.hidden });
+    const shown = (id) => ($(id) && !$(id).hidden ? $(id).textContent : "");
+    announce({
+      index,
+      phase,
+      total: phases.length,
+      ended,
+      myTurn: Boolean(shown("live-your-turn")),
+      seat: shown("live-my-group") || shown("live-my-table"), // one's pair or table
+    });
 
     // A button that just disappeared (Start, Pass, Show the notes …) must not strand the
     // focus on the page's body: move it to the phase (or the title).
@@ -684,9 +692,9 @@
   }
 
   // What someone else changed reaches a screen reader without moving the focus (WCAG
-  // 4.1.3): a new phase, one's own turn, the end. Not from the first state after
-  // connecting: the page itself is read then. Cleared first, so that the same words said
-  // twice are heard twice.
+  // 4.1.3): a new phase, one's own turn, one's pair or table, the end. Not from the first
+  // state after connecting: the page itself is read then. Cleared first, so that the same
+  // words said twice are heard twice.
   let heard = null;
   function announce(now) {
     const region = $("live-announce");
@@ -699,9 +707,11 @@
       news.push(`${t("phaseOf", { number: now.index + 1, total: now.total })}: ${now.phase.title}`);
     }
     if (now.myTurn && !before.myTurn) news.push(t("yourTurn"));
+    if (now.seat && now.seat !== before.seat) news.push(now.seat);
     if (!news.length) return;
     region.textContent = "";
-    window.setTimeout(() => setText(region, news.join(". ")), 100);
+    const sentences = news.map((part) => (/[.!?]$/.test(part) ? part : `${part}.`));
+    window.setTimeout(() => setText(region, sentences.join(" ")), 100);
   }
 
   function stillToSpeak(speaking) {
