@@ -694,8 +694,11 @@
   // What someone else changed reaches a screen reader without moving the focus (WCAG
   // 4.1.3): a new phase, one's own turn, one's pair or table, the end. Not from the first
   // state after connecting: the page itself is read then. Cleared first, so that the same
-  // words said twice are heard twice.
+  // words said twice are heard twice; news that follows within the pause (a phase, then
+  // one's turn in it) is said with it, not instead of it.
   let heard = null;
+  let unsaid = [];
+  let saying = null;
   function announce(now) {
     const region = $("live-announce");
     const before = heard;
@@ -709,9 +712,13 @@
     if (now.myTurn && !before.myTurn) news.push(t("yourTurn"));
     if (now.seat && now.seat !== before.seat) news.push(now.seat);
     if (!news.length) return;
+    unsaid.push(...news.map((part) => (/[.!?]$/.test(part) ? part : `${part}.`)));
     region.textContent = "";
-    const sentences = news.map((part) => (/[.!?]$/.test(part) ? part : `${part}.`));
-    window.setTimeout(() => setText(region, sentences.join(" ")), 100);
+    window.clearTimeout(saying);
+    saying = window.setTimeout(() => {
+      setText(region, unsaid.join(" "));
+      unsaid = [];
+    }, 100);
   }
 
   function stillToSpeak(speaking) {
