@@ -726,7 +726,7 @@ def test_a_session_runs_by_keyboard_alone(browser, server, screens):  # noqa: F8
 
 def test_a_full_rooms_owners_are_found_with_a_filter(browser, server, screens):  # noqa: F811
     """Fourteen people in the room: the console's list of owners gets a filter (accents
-    folded: "elders" finds "Eëlders"); a ticked owner stays in view whatever is typed; the
+    folded: "eelders" finds "Eëlders"); a ticked owner stays in view whatever is typed; the
     next action point starts from the whole list again."""
     console, _, _ = open_room(browser, server, server.data["full"], [], screens)
     press(console, console.button("room.start"))
