@@ -403,6 +403,13 @@ def test_world_cafe_three_rounds_and_a_latecomer(browser, server, screens):  # n
     expect(late.page.locator("#live-my-table")).to_have_attribute("data-round", "1")
     for phone, table in zip(phones, before, strict=True):
         expect(phone.page.locator("#live-my-table")).to_have_attribute("data-table", table)
+    # The latecomer's tablemates hear who joined them, before the next round is news.
+    seat = late.page.locator("#live-my-table").get_attribute("data-table")
+    for phone, table in zip(phones, before, strict=True):
+        if table == seat:
+            mine = phone.page.locator("#live-my-table")
+            expect(mine).to_contain_text(teachers[4]["name"])
+            expect(phone.page.locator("#live-announce")).to_have_text(mine.inner_text())
 
     for number in (2, 3):
         console.button("tables.next").click()
