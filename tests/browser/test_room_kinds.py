@@ -768,10 +768,15 @@ def test_a_full_rooms_owners_are_found_with_a_filter(browser, server, screens): 
 
 def test_a_screen_reader_hears_what_others_change(browser, server, screens):  # noqa: F811
     """What the facilitator changes reaches a phone's screen reader without moving its
-    focus (WCAG 4.1.3): a polite live region says the new phase, one's own turn, and the
-    end. Nothing on arrival: the page itself is read then."""
+    focus (WCAG 4.1.3): a polite live region says the new phase, a pause and its end, the
+    phase's time running out, one's own turn, and the end. Nothing on arrival: the page
+    itself is read then."""
     teachers = server.data["teachers"][:2]
     console, _, phones = open_room(browser, server, server.data["heard"], teachers, screens)
+    # The first phone's clock can be wound on (the ten minutes of the phase).
+    phones[0].page.clock.install()
+    phones[0].page.reload()
+    expect(phones[0].page.locator("#live-status")).to_have_attribute("data-state", "connected")
     news = [phone.page.locator("#live-announce") for phone in phones]
     for region in news:
         expect(region).to_have_attribute("aria-live", "polite")
@@ -779,6 +784,16 @@ def test_a_screen_reader_hears_what_others_change(browser, server, screens):  # 
     console.button("room.start").click()
     for region in news:
         expect(region).to_have_text("Fase 1 van 2: Uitleg.")
+    console.button("phase.pause").click()
+    for region in news:
+        expect(region).to_have_text("De fase is gepauzeerd.")
+    console.button("phase.resume").click()
+    for region in news:
+        expect(region).to_have_text("De fase gaat verder.")
+    phones[0].page.clock.fast_forward("10:01")
+    expect(phones[0].page.locator("#live-time-up")).to_be_visible()
+    expect(news[0]).to_have_text("De tijd voor deze fase is om.")
+    expect(news[1]).to_have_text("De fase gaat verder.")  # its ten minutes are not over
     console.button("phase.next").click()
     for region in news:
         expect(region).to_have_text("Fase 2 van 2: Rondje.")

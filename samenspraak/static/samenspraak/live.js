@@ -489,6 +489,7 @@
     line.classList.toggle("is-over", left <= 0);
   }
 
+  let timeWasUp = null; // null until the first tick with a state
   function tick() {
     const clock = $("live-timer");
     if (!clock) return;
@@ -503,11 +504,17 @@
     if (left === null) {
       setText(clock, "--:--");
       show($("live-time-up"), false);
+      if (state) timeWasUp = false;
       return;
     }
     setText(clock, clockText(left));
     clock.classList.toggle("is-over", left <= 0);
-    show($("live-time-up"), left <= 0 && !timerBase.paused);
+    const up = left <= 0 && !timerBase.paused;
+    show($("live-time-up"), up);
+    // Said once when the phase's time runs out here: not when it already had on arrival,
+    // nor again when a pause ends.
+    if (up && timeWasUp === false) say([t("timeUpNews")]);
+    if (!timerBase.paused) timeWasUp = up;
   }
 
   setInterval(tick, 1000);
@@ -674,6 +681,7 @@
       total: phases.length,
       ended,
       myTurn: Boolean(shown("live-your-turn")),
+      paused: Boolean(phase) && !ended && Boolean(state.timer && state.timer.paused),
       seat: shown("live-my-group") || shown("live-my-table"), // one's pair or table
     });
 
@@ -692,26 +700,35 @@
   }
 
   // What someone else changed reaches a screen reader without moving the focus (WCAG
-  // 4.1.3): a new phase, one's own turn, one's pair or table, the end. Not from the first
-  // state after connecting: the page itself is read then. Cleared first, so that the same
+  // 4.1.3): a new phase, a pause and its end, one's own turn, one's pair or table, the
+  // end; and tick() says when the phase's time is up. Not from the first state after
+  // connecting: the page itself is read then. Cleared first, so that the same
   // words said twice are heard twice; news that follows within the pause (a phase, then
   // one's turn in it) is said with it, not instead of it.
   let heard = null;
   let unsaid = [];
   let saying = null;
   function announce(now) {
-    const region = $("live-announce");
     const before = heard;
     heard = now;
-    if (!region || !before) return;
+    if (!before) return;
     const news = [];
     if (now.ended && !before.ended) news.push(t("sessionEnded"));
     else if (now.phase && now.index !== before.index) {
       news.push(`${t("phaseOf", { number: now.index + 1, total: now.total })}: ${now.phase.title}`);
     }
+    if (now.paused && !before.paused) news.push(t("pausedNews"));
+    else if (before.paused && !now.paused && now.index === before.index && !now.ended) {
+      news.push(t("resumedNews"));
+    }
     if (now.myTurn && !before.myTurn) news.push(t("yourTurn"));
     if (now.seat && now.seat !== before.seat) news.push(now.seat);
-    if (!news.length) return;
+    say(news);
+  }
+
+  function say(news) {
+    const region = $("live-announce");
+    if (!region || !news.length) return;
     unsaid.push(...news.map((part) => (/[.!?]$/.test(part) ? part : `${part}.`)));
     region.textContent = "";
     window.clearTimeout(saying);
