@@ -190,11 +190,13 @@ def _console_error(message, path: str, problems: list[str]) -> None:
         problems.append(f"{path}: {message.text} ({where})")
 
 
-def open_screen(browser, server: Server, person: dict, path: str, width: int = 1280) -> Screen:
+def open_screen(
+    browser, server: Server, person: dict, path: str, width: int = 1280, height: int = 900
+) -> Screen:
     context = browser.new_context(
         base_url=server.url,
         locale="nl-NL",
-        viewport={"width": width, "height": 900},
+        viewport={"width": width, "height": height},
     )
     context.set_default_timeout(TIMEOUT_MS)
     context.set_default_navigation_timeout(TIMEOUT_MS)

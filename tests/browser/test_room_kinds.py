@@ -113,6 +113,10 @@ heard = session("Voorlezen", [
     phase("information", "Uitleg"),
     phase("round", "Rondje", order="fixed", pass_allowed=True, seconds_per_person=0),
 ])
+beamer = session("Beamer", [
+    phase("information", "Uitleg"),
+    phase("round", "Rondje", order="fixed", pass_allowed=True, seconds_per_person=0),
+])
 # A full room: fourteen seats, more than the console lists owners without a filter.
 crowd = Group.objects.create(school=school, name="Team onderbouw", kind="team")
 GroupMember.objects.create(group=crowd, user=facilitator)
@@ -134,6 +138,7 @@ print(json.dumps({
     "keys": keys.pk,
     "full": full.pk,
     "heard": heard.pk,
+    "beamer": beamer.pk,
     "kinds": kinds.pk,
     "cafe": cafe.pk,
     "handover": handover.pk,
@@ -809,3 +814,48 @@ def test_a_screen_reader_hears_what_others_change(browser, server, screens):  # 
     console.button("room.end").click()
     for region in news:
         expect(region).to_have_text("De sessie is afgelopen.")
+
+
+def test_the_projector_gives_a_running_phase_the_screen(browser, server, screens):  # noqa: F811
+    """On a beamer of 1280 × 720 a running phase has the screen: the way to join (address,
+    code, QR code) shrinks to a band for whoever comes late, and what the phase shows, here
+    the speaking order, stands beside the phase. All of it in view without scrolling."""
+    session_id = server.data["beamer"]
+    boss = server.data["facilitator"]
+    for teacher in server.data["teachers"][:3]:
+        screens.append(
+            open_screen(
+                browser, server, teacher, reverse("live:participant", args=[session_id]), 390
+            )
+        )
+    console = open_screen(browser, server, boss, reverse("live:console", args=[session_id]))
+    projector = open_screen(
+        browser, server, boss, reverse("live:projector", args=[session_id]), 1280, 720
+    )
+    screens.extend([console, projector])
+    page = projector.page
+    qr = page.locator(".projector__qr svg")
+    waiting_qr = qr.bounding_box()["width"]
+
+    console.button("room.start").click()
+    expect(page.locator("#live-phase-title")).to_have_text("Uitleg")
+    # Nothing beside the phase: it keeps the whole width.
+    assert page.locator("#live-phase").bounding_box()["width"] > 0.9 * 1280 - 100
+
+    next_phase(console, (console, projector), "Rondje")
+    console.button("round.start").click()
+    expect(page.locator("#live-order li")).to_have_count(3)
+    for part in (
+        "#live-phase-title",
+        "#live-timer",
+        "#live-order",
+        ".live-code",
+        ".projector__url",
+    ):
+        expect(page.locator(part)).to_be_in_viewport(ratio=1)
+    expect(qr).to_be_in_viewport(ratio=1)
+    assert qr.bounding_box()["width"] < waiting_qr
+    phase_box = page.locator("#live-phase").bounding_box()
+    order_box = page.locator("#live-round").bounding_box()
+    assert order_box["x"] >= phase_box["x"] + phase_box["width"], (phase_box, order_box)
+    assert_accessible(page, "the projector on a beamer, a round beside its phase")

@@ -651,6 +651,7 @@
     show($("live-ended"), ended);
     // After the end nobody joins, and the console has nothing left to run.
     for (const id of ["live-join", "live-controls", "live-end-panel"]) show($(id), !ended);
+    root.classList.toggle("is-running", Boolean(phase) && !ended); // the projector's layout
 
     // The phase: title, prompts, timer.
     show($("live-phase"), Boolean(phase) && !ended);
@@ -673,6 +674,15 @@
     renderPositions(phase, settings, me, silent, ended);
     if (kinds) kinds.render({ phase, index, settings, me, silent, ended });
     if (VIEW === "facilitator") renderConsole(phase, index, phases, settings, ended);
+    const body = root.querySelector(".projector__body");
+    if (body) {
+      // The projector puts the panels the phase shows beside it, if any (see app.css); a
+      // count of notes alone stays under it.
+      const beside = [...body.querySelectorAll(":scope > section:not(#live-phase)")].some(
+        (part) => !part.hidden,
+      );
+      root.classList.toggle("has-beside", Boolean(phase) && !ended && beside);
+    }
 
     const shown = (id) => ($(id) && !$(id).hidden ? $(id).textContent : "");
     announce({
