@@ -34,7 +34,7 @@ class Screen:
 
 def _console_error(message, problems: list[str]) -> None:
     where = message.location.get("url", "")
-    if message.type == "error" and not where.endswith("/favicon.ico"):  # the site has none
+    if message.type == "error":
         problems.append(f"{message.text} ({where})")
 
 

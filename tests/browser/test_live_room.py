@@ -186,7 +186,7 @@ class Screen:
 
 def _console_error(message, path: str, problems: list[str]) -> None:
     where = message.location.get("url", "")
-    if message.type == "error" and not where.endswith("/favicon.ico"):  # the site has none
+    if message.type == "error":
         problems.append(f"{path}: {message.text} ({where})")
 
 
