@@ -40,6 +40,7 @@ FACILITATOR_ACTIONS = {
     "round.start",
     "turn.next",
     "turn.give",
+    "hand.give",
     "talk.start",
     "talk.stop",
     "role.assign",
@@ -394,6 +395,22 @@ def _do(
         elif actor.pk not in state["queue"]:  # raised twice, a hand keeps its place
             state["queue"].append(actor.pk)
         return [_all({"kind": "speaking", "phase": room.phase_index, "state": state})]
+    if kind == "hand.give":
+        # The chair gives the word to a raised hand: it goes down, and where talk time is
+        # tracked that person's starts (as with talk.start).
+        if not (phase["kind"] == "dialogue" and _setting(phase, "hand_queue", True)):
+            raise Refused("wrong_phase", _("Hands are raised in an open dialogue."))
+        state = _speaking_state(room)
+        target = whole_number(payload, "participant")
+        if target is None or target not in state["queue"]:
+            raise Refused("invalid", _("That person has no hand up."))
+        state["queue"].remove(target)
+        events = [_all({"kind": "speaking", "phase": room.phase_index, "state": state})]
+        if _tracks_talk(phase):
+            _close_talk(room, now)
+            room.speaking["talking"] = {"participant": target, "since": now.isoformat()}
+            events.insert(0, _all({"kind": "talk", "talk": talk_summary(room)}))
+        return events
     if kind == "talk.start" and not _tracks_talk(phase):
         raise Refused("wrong_phase", _("Talk time is not tracked in this phase."))
     if kind in ("talk.start", "talk.stop"):

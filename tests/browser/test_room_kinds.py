@@ -460,8 +460,10 @@ def test_a_phone_whose_seat_starts_leading_stops_voting(browser, server, screens
 
 def test_open_dialogues_with_and_without_talk_time(browser, server, screens):  # noqa: F811
     """The work form turned "Track talk time" off for the first dialogue: the console offers
-    no "Speaks now" there; the next dialogue tracks it again. In a dialogue a phone raises
-    a hand: every screen lists it; whoever the console marks as speaking leaves the queue."""
+    no "Speaks now" there, but gives a raised hand the word from the queue, in any order
+    and by keyboard (the focus goes on to the next hand); the next dialogue tracks talk
+    time again. In a dialogue a phone raises a hand: every screen lists it; whoever the
+    console marks as speaking leaves the queue."""
     teachers = server.data["teachers"][:2]
     console, projector, phones = open_room(browser, server, server.data["quiet"], teachers, screens)
     speaks = console.page.locator('#live-people button[data-action="talk.start"]:visible')
@@ -469,10 +471,27 @@ def test_open_dialogues_with_and_without_talk_time(browser, server, screens):  #
     console.button("room.start").click()
     expect(console.page.locator("#live-phase-title")).to_have_text("Zonder spreektijd")
     expect(speaks).to_have_count(0)
+    first, second = phones
+    for phone in (first, second):
+        phone.page.get_by_role("button", name="Steek je hand op").click()
+    queue = projector.page.locator("#live-queue-list li")
+    expect(queue).to_have_text([teachers[0]["name"], teachers[1]["name"]])
+    expect(projector.page.locator("#live-queue-list button")).to_have_count(0)
+    hands = console.page.locator("#live-queue-list li")
+    later = hands.filter(has_text=teachers[1]["name"]).get_by_role("button")
+    expect(later).to_have_accessible_name(f"Het woord geven ({teachers[1]['name']})")
+    assert_accessible(console.page, "the console with two hands up")
+    later.focus()
+    console.page.keyboard.press("Enter")  # the second hand first: the chair decides
+    expect(queue).to_have_text([teachers[0]["name"]])
+    expect(second.page.get_by_role("button", name="Steek je hand op")).to_be_visible()
+    expect(hands.get_by_role("button")).to_be_focused()  # on to the next hand
+    console.page.keyboard.press("Enter")
+    expect(projector.page.locator("#live-queue")).to_be_hidden()
+    expect(console.page.locator("#live-phase-title")).to_be_focused()
     console.button("phase.next").click()
     expect(console.page.locator("#live-phase-title")).to_have_text("Met spreektijd")
     expect(speaks).to_have_count(3)
-    first, second = phones
     for phone in (second, first):  # the second teacher's hand goes up first
         phone.page.get_by_role("button", name="Steek je hand op").click()
     queue = projector.page.locator("#live-queue-list li")

@@ -908,6 +908,41 @@ def test_hands_are_raised_in_an_open_dialogue(group, facilitator, school, people
     r.do(a, "hand.lower")  # lowering is always fine
 
 
+def test_the_chair_gives_a_raised_hand_the_word(group, facilitator, school, people):
+    """From the console "Give the floor" takes a hand off the queue, in whatever order the
+    chair chooses; where talk time is tracked that person's starts (a talk event, then
+    the speaking event), where the work form turned it off only the queue changes. Only a
+    hand that is up, only from the console, only in a dialogue with a queue."""
+    room = make_room(
+        group,
+        facilitator,
+        school,
+        [phase("dialogue"), phase("dialogue", talk_time=False), phase("round")],
+    )
+    r = Room_(room, facilitator, people[:3])
+    a, b, c = r.p
+    r.start()
+    r.do(a, "hand.raise")
+    r.do(b, "hand.raise")
+    r.refused(a, "hand.give", {"participant": a.pk}, reason="forbidden")  # not from a phone
+    outcome = r.do(r.lead, "hand.give", {"participant": b.pk})  # not the first hand: fine
+    assert [e["kind"] for e in events_for(outcome, "all")] == ["talk", "speaking"]
+    assert r.state(c)["speaking"]["queue"] == [a.pk]
+    assert r.state(c)["talk"]["talking"] == b.pk
+    for junk in (b.pk, c.pk, r.lead.pk, "x", None, True):  # down already, never up, …
+        r.refused(r.lead, "hand.give", {"participant": junk}, reason="invalid")
+    assert r.state(c)["speaking"]["queue"] == [a.pk]
+
+    r.do(r.lead, "phase.next")  # talk time off
+    r.do(c, "hand.raise")
+    outcome = r.do(r.lead, "hand.give", {"participant": c.pk})
+    assert [e["kind"] for e in events_for(outcome, "all")] == ["speaking"]
+    assert r.state(a)["speaking"]["queue"] == []
+    assert r.state(a)["talk"]["talking"] != c.pk  # no talk time started
+    r.do(r.lead, "phase.next")  # a round
+    r.refused(r.lead, "hand.give", {"participant": a.pk}, reason="wrong_phase")
+
+
 def test_a_seat_that_starts_leading_lowers_its_hand():
     state = {"order": [], "done": [], "passed": [], "queue": [3, 9, 2]}
     room = Room(speaking={"0": state})

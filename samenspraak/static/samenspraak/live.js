@@ -761,6 +761,13 @@
   }
 
   function floorButton(focused) {
+    // The raised hands are drawn anew with each change: the same hand's "Give the floor"
+    // if it is still up, else the next hand's.
+    if (focused.dataset.action === "hand.give") {
+      const hands = '#live-queue-list button[data-action="hand.give"]';
+      const same = `${hands}[data-participant="${focused.dataset.participant}"]`;
+      return document.querySelector(same) || document.querySelector(hands);
+    }
     // The order of a free round is drawn anew with each change: the same person's "Give
     // the floor" if they are still to speak, else "End the turn" for whoever has it now.
     if (focused.dataset.action !== "turn.give") return null;
@@ -809,11 +816,21 @@
       return item;
     });
 
-    // Raised hands.
+    // Raised hands; on the console each with the button that gives them the word.
     show($("live-queue"), active && queue.length > 0);
-    fillList($("live-queue-list"), queue, (id) =>
-      element("li", "", nameOf(id) + (me && id === me.id ? ` ${t("you")}` : "")),
-    );
+    const chairing = active && VIEW === "facilitator" && state.facilitator;
+    fillList($("live-queue-list"), queue, (id) => {
+      const item = element("li", "live-turn", nameOf(id) + (me && id === me.id ? ` ${t("you")}` : ""));
+      if (chairing) {
+        const give = element("button", "button button--secondary live-turn__give", t("giveFloor"));
+        give.type = "button";
+        give.dataset.action = "hand.give";
+        give.dataset.participant = String(id);
+        give.append(element("span", "visually-hidden", ` (${nameOf(id)})`));
+        item.append(give);
+      }
+      return item;
+    });
 
     // Own buttons: hand in a dialogue, pass on one's own turn (in free order: while still
     // to speak).
