@@ -407,8 +407,7 @@ def _do(
         state["queue"].remove(target)
         events = [_all({"kind": "speaking", "phase": room.phase_index, "state": state})]
         if _tracks_talk(phase):
-            _close_talk(room, now)
-            room.speaking["talking"] = {"participant": target, "since": now.isoformat()}
+            _start_talk(room, target, now)
             events.insert(0, _all({"kind": "talk", "talk": talk_summary(room)}))
         return events
     if kind == "talk.start" and not _tracks_talk(phase):
@@ -420,7 +419,7 @@ def _do(
             target = whole_number(payload, "participant")
             if target is None or not room.participants.filter(pk=target).exists():
                 raise Refused("invalid", _("That person is not in the room."))
-            room.speaking["talking"] = {"participant": target, "since": now.isoformat()}
+            _start_talk(room, target, now)
             state = _speaking_state(room)
             if target in state["queue"]:  # they have the word now: their hand goes down
                 state["queue"].remove(target)
@@ -506,6 +505,11 @@ def _tracks_talk(phase: dict) -> bool:
     """Talk time can be marked in any phase, except a dialogue whose work form turned
     "Track talk time" off."""
     return phase["kind"] != "dialogue" or bool(_setting(phase, "talk_time", True))
+
+
+def _start_talk(room: Room, participant: int, now) -> None:
+    _close_talk(room, now)
+    room.speaking["talking"] = {"participant": participant, "since": now.isoformat()}
 
 
 def _close_talk(room: Room, now) -> None:

@@ -776,6 +776,17 @@
     return document.querySelector(same) || root.querySelector(`${end}:not([hidden])`);
   }
 
+  function giveButton(action, id) {
+    // "Give the floor" to someone in a free round's order or with a hand up, named for
+    // a screen reader.
+    const give = element("button", "button button--secondary live-turn__give", t("giveFloor"));
+    give.type = "button";
+    give.dataset.action = action;
+    give.dataset.participant = String(id);
+    give.append(element("span", "visually-hidden", ` (${nameOf(id)})`));
+    return give;
+  }
+
   function renderSpeaking(phase, settings, me, silent, ended) {
     const speaking = state.speaking || {};
     const order = speaking.order || [];
@@ -805,14 +816,7 @@
       const label = { now: "turnNow", done: "turnDone", passed: "turnPassed", waiting: "turnWaiting" };
       item.append(element("span", "live-turn__state", t(label[kind])));
       if (kind === "now") item.setAttribute("aria-current", "step");
-      if (giving && kind === "waiting") {
-        const give = element("button", "button button--secondary live-turn__give", t("giveFloor"));
-        give.type = "button";
-        give.dataset.action = "turn.give";
-        give.dataset.participant = String(id);
-        give.append(element("span", "visually-hidden", ` (${nameOf(id)})`));
-        item.append(give);
-      }
+      if (giving && kind === "waiting") item.append(giveButton("turn.give", id));
       return item;
     });
 
@@ -821,14 +825,7 @@
     const chairing = active && VIEW === "facilitator" && state.facilitator;
     fillList($("live-queue-list"), queue, (id) => {
       const item = element("li", "live-turn", nameOf(id) + (me && id === me.id ? ` ${t("you")}` : ""));
-      if (chairing) {
-        const give = element("button", "button button--secondary live-turn__give", t("giveFloor"));
-        give.type = "button";
-        give.dataset.action = "hand.give";
-        give.dataset.participant = String(id);
-        give.append(element("span", "visually-hidden", ` (${nameOf(id)})`));
-        item.append(give);
-      }
+      if (chairing) item.append(giveButton("hand.give", id));
       return item;
     });
 
