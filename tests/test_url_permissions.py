@@ -68,6 +68,7 @@ TABLE: dict[str, Row] = {
     "core:home": Row(default=REDIRECT),
     "core:overview": Row(expect=SIGNED_IN),
     "core:healthz": Row(),
+    "core:favicon": Row(default=REDIRECT),
     "accounts:login": Row(
         expect={p: REDIRECT for p in PERSONAS} | {"anonymous": OK, "deactivated": OK}
     ),

@@ -8,4 +8,5 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("overview/", views.overview, name="overview"),
     path("healthz/", views.healthz, name="healthz"),
+    path("favicon.ico", views.favicon, name="favicon"),
 ]

@@ -2,6 +2,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 
 from samenspraak.schools.access import Permission, active_memberships, has_permission, my_groups
 from samenspraak.schools.models import Ambition, Group
@@ -47,3 +48,9 @@ def overview(request: HttpRequest) -> HttpResponse:
 
 def healthz(request: HttpRequest) -> HttpResponse:
     return HttpResponse("ok", content_type="text/plain")
+
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers ask for /favicon.ico where a response has no icon link (a PDF, a plain
+    error): the site's icon. Not permanent: its static name changes with its content."""
+    return redirect(static("samenspraak/icon.svg"))
