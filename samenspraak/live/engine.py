@@ -22,7 +22,14 @@ from samenspraak.followup.models import Agreement
 from samenspraak.live import kinds
 from samenspraak.live.access import may_stay, runs_room
 from samenspraak.live.kinds import NOTE_KINDS, Refused, group_members, leads, whole_number
-from samenspraak.live.models import ClientAction, Contribution, Participant, Room, RoomStatus
+from samenspraak.live.models import (
+    ClientAction,
+    Contribution,
+    Participant,
+    Room,
+    RoomStatus,
+    WithdrawnNote,
+)
 from samenspraak.methods.kinds import MethodRole
 from samenspraak.methods.models import prompt_lines
 from samenspraak.planning.models import Session, SessionStatus
@@ -48,6 +55,7 @@ FACILITATOR_ACTIONS = {
 }
 PARTICIPANT_ACTIONS = {
     "note.add",
+    "note.withdraw",
     "hand.raise",
     "hand.lower",
     "turn.pass",
@@ -284,11 +292,10 @@ def _do(
             "author": None if anonymous else actor.display_name,
             "prompt": note.prompt,
         }
-        events = [_only(actor, public | {"yours": True})]
-        hidden = (
-            _setting(phase, "hidden_until_revealed", True) and room.phase_index not in room.revealed
-        )
-        if hidden:
+        # The writer's own copy names the action that wrote it: with that id (and only with
+        # it) the note can be taken back, see note.withdraw.
+        events = [_only(actor, public | {"yours": True, "action": payload["action_id"]})]
+        if _notes_hidden(room, phase):
             events.append(_facilitators(public))
             events.append(
                 _all({"kind": "note_count", "phase": room.phase_index, "count": mine.count()})
@@ -296,6 +303,8 @@ def _do(
         else:
             events.append(_all(public))
         return events
+    if kind == "note.withdraw":
+        return _withdraw_note(room, actor, phase, payload)
     if kind == "position.take":
         if phase["kind"] != "positions":
             raise Refused("wrong_phase", _("Positions are taken in a dilemma phase."))
@@ -499,6 +508,51 @@ def _prompt_answered(phase: dict, payload: dict) -> int | None:
     if not isinstance(prompt, int) or isinstance(prompt, bool) or not 0 <= prompt < count:
         raise Refused("invalid", _("Choose one of the questions shown."))
     return prompt
+
+
+def _notes_hidden(room: Room, phase: dict) -> bool:
+    """Whether the notes of the current phase are still for the facilitator's eyes only."""
+    return bool(_setting(phase, "hidden_until_revealed", True)) and (
+        room.phase_index not in room.revealed
+    )
+
+
+def _withdraw_note(room: Room, actor: Participant | None, phase: dict, payload: dict) -> list[dict]:
+    """A writer takes a note back while only the facilitator has seen it: in its own phase,
+    before the notes are shown (not at a World Café table, where the table reads along).
+    The payload names the action that wrote the note: its key is derived from that id
+    and the writer's seat (note_id()), which proves authorship of an anonymous note too,
+    with nothing stored that ties the two. The key stays behind (WithdrawnNote), so that
+    a replay of the writing action writes nothing."""
+    if actor is None:
+        raise Refused("forbidden", _("Join the session first."))
+    gone = _("That note is not there (any more).")
+    try:
+        written = uuid.UUID(payload.get("action"))
+    except (TypeError, ValueError, AttributeError):
+        raise Refused("invalid", gone) from None
+    key = note_id(room.pk, actor.pk, written)
+    note = Contribution.objects.filter(pk=key, room=room).first()
+    if note is None:
+        raise Refused("gone", gone)
+    if (
+        note.phase_index != room.phase_index
+        or phase["kind"] == "tables"
+        or not _notes_hidden(room, phase)
+    ):
+        raise Refused(
+            "shown",
+            _("A note can only be taken back in its own phase, before the notes are shown."),
+        )
+    WithdrawnNote.objects.create(id=key, room=room)
+    note.delete()
+    left = Contribution.objects.filter(room=room, phase_index=room.phase_index).count()
+    event = {"kind": "note_withdrawn", "id": str(key), "phase": room.phase_index}
+    return [
+        _only(actor, event),
+        _facilitators(event),
+        _all({"kind": "note_count", "phase": room.phase_index, "count": left}),
+    ]
 
 
 def _tracks_talk(phase: dict) -> bool:
@@ -752,9 +806,13 @@ def _anonymous(kind: str, payload: dict) -> bool:
     an answer in an anonymous consent check. Those keep no ClientAction (participant +
     seq), which would tie the person to the moment, and so to the row, of the answer.
     A replayed note finds its row by its key (see note_id()); a replayed answer is
-    refused by the once-only register ("already answered"), having changed nothing."""
+    refused by the once-only register ("already answered"), having changed nothing. Nor
+    does taking a note back, whose event names the note: its replay finds the note gone
+    ("gone")."""
     if kind == "note.add":
         return Contribution.objects.filter(pk=payload["note_id"], author__isnull=True).exists()
+    if kind == "note.withdraw":  # named or not: its event names the note's key
+        return True
     if kind == "consent.answer":
         return Agreement.objects.filter(pk=payload.get("agreement"), anonymous=True).exists()
     return False
@@ -784,10 +842,13 @@ def apply(
         # A note keeps no ClientAction (see note_id()); its key is the trace of its action
         # id, whatever action that id comes back with.
         key = note_id(room_id, actor.pk, client_id)
-        if Contribution.objects.filter(pk=key).exists():
+        if (
+            Contribution.objects.filter(pk=key).exists()
+            or WithdrawnNote.objects.filter(pk=key).exists()
+        ):
             return Outcome(seq=room.seq, replayed=True)
         if kind == "note.add":
-            payload = {**payload, "note_id": key}
+            payload = {**payload, "note_id": key, "action_id": str(client_id)}
         # Also for "next" and "back": a second "next" meant for the same phase (two tabs,
         # a double tap) must not skip the phase after it.
         if phase is not None and phase != room.phase_index:

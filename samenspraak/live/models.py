@@ -119,6 +119,18 @@ class Contribution(models.Model):
         return self.text[:40]
 
 
+class WithdrawnNote(models.Model):
+    """The key of a note its author took back before the room saw it (the note's row is
+    gone): a replay of the action that wrote it finds this and writes nothing. The key is
+    the note's own (see engine.note_id()); no author, no time."""
+
+    id = models.UUIDField(primary_key=True, editable=False)
+    room = models.ForeignKey(Room, on_delete=models.CASCADE, related_name="+")
+
+    def __str__(self) -> str:
+        return str(self.id)
+
+
 class Cluster(models.Model):
     room = models.ForeignKey(Room, on_delete=models.CASCADE, related_name="clusters")
     phase_index = models.IntegerField()

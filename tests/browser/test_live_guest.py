@@ -86,7 +86,9 @@ def test_a_guest_joins_by_code_sees_only_that_room_and_writes(server, screens_on
     console.button("room.start").click()
     expect(page.locator("#live-phase-title")).to_have_text(PHASE)
     guest.write("Fijn dat ouders mochten meepraten")
-    expect(page.locator("#live-mine-list li")).to_have_text(["Fijn dat ouders mochten meepraten"])
+    expect(page.locator("#live-mine-list .live-note__text")).to_have_text(
+        ["Fijn dat ouders mochten meepraten"]
+    )
     note = console.page.locator("#live-notes-list li", has_text="Fijn dat ouders mochten meepraten")
     expect(note).to_be_visible()
     expect(note).to_contain_text(GUEST)

@@ -74,7 +74,9 @@ def test_an_offline_phone_catches_up_without_a_reload(server, screens_on):
     away.context.set_offline(False)
     away.status("connected")
     expect(away.page.locator("#live-note-count")).to_have_text(re.compile(r"\D3$"))
-    expect(away.page.locator("#live-mine-list li")).to_have_text(["Mijn eigen notitie"])
+    expect(away.page.locator("#live-mine-list .live-note__text")).to_have_text(
+        ["Mijn eigen notitie"]
+    )
 
     # Offline while the facilitator reveals, moves on, and the others write named notes.
     away.context.set_offline(True)

@@ -288,7 +288,7 @@ def test_silent_writing_anonymous_notes_reveal_and_reconnect(browser, server, sc
     write_note(phones[0], notes[1])
     write_note(phones[1], notes[2])
     expect(phones[0].page.locator("#live-mine-list li")).to_have_count(2)
-    expect(phones[1].page.locator("#live-mine-list li")).to_have_text([notes[2]])
+    expect(phones[1].page.locator("#live-mine-list .live-note__text")).to_have_text([notes[2]])
     expect(projector.page.locator("#live-note-count")).to_have_text(re.compile(r"\D3$"))
     expect(phones[2].page.locator("#live-note-count")).to_have_text(re.compile(r"\D3$"))
     expect(console.page.locator("#live-notes-list li")).to_have_count(3)
@@ -307,7 +307,7 @@ def test_silent_writing_anonymous_notes_reveal_and_reconnect(browser, server, sc
     phones[2].context.set_offline(False)
     expect(phones[2].page.locator("#live-status")).to_have_attribute("data-state", "connected")
     expect(phones[2].page.locator("#live-mine-list .live-note--unsent")).to_have_count(0)
-    expect(phones[2].page.locator("#live-mine-list li")).to_have_text([late])
+    expect(phones[2].page.locator("#live-mine-list .live-note__text")).to_have_text([late])
     expect(projector.page.locator("#live-note-count")).to_have_text(re.compile(r"\D4$"))
 
     # The server cannot tell anyone which anonymous notes are theirs; a phone that
@@ -316,7 +316,7 @@ def test_silent_writing_anonymous_notes_reveal_and_reconnect(browser, server, sc
     expect(phones[0].page.locator("#live-status")).to_have_attribute("data-state", "reconnecting")
     phones[0].context.set_offline(False)
     expect(phones[0].page.locator("#live-status")).to_have_attribute("data-state", "connected")
-    expect(phones[0].page.locator("#live-mine-list li")).to_have_text(notes[:2])
+    expect(phones[0].page.locator("#live-mine-list .live-note__text")).to_have_text(notes[:2])
 
     # The facilitator reveals: everyone sees all four notes, and no names with them.
     console.button("notes.reveal").click()

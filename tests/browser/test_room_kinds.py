@@ -113,6 +113,7 @@ heard = session("Voorlezen", [
     phase("information", "Uitleg"),
     phase("round", "Rondje", order="fixed", pass_allowed=True, seconds_per_person=0),
 ])
+regret = session("Terugnemen", [phase("writing", "Schrijven", anonymous=True)])
 beamer = session("Beamer", [
     phase("information", "Uitleg"),
     phase("round", "Rondje", order="fixed", pass_allowed=True, seconds_per_person=0),
@@ -139,6 +140,7 @@ print(json.dumps({
     "full": full.pk,
     "heard": heard.pk,
     "beamer": beamer.pk,
+    "regret": regret.pk,
     "kinds": kinds.pk,
     "cafe": cafe.pk,
     "handover": handover.pk,
@@ -878,3 +880,34 @@ def test_the_projector_gives_a_running_phase_the_screen(browser, server, screens
     order_box = page.locator("#live-round").bounding_box()
     assert order_box["x"] >= phase_box["x"] + phase_box["width"], (phase_box, order_box)
     assert_accessible(page, "the projector on a beamer, a round beside its phase")
+
+
+def test_a_note_is_taken_back_before_it_is_shown(browser, server, screens):  # noqa: F811
+    """Anonymous silent writing: a phone takes one of its notes back (by keyboard) before
+    the reveal; the console no longer lists it, the room counts one note less, and the
+    reveal shows only the note that stayed. Once shown, nothing is taken back."""
+    teachers = server.data["teachers"][:2]
+    console, projector, phones = open_room(
+        browser, server, server.data["regret"], teachers, screens
+    )
+    writer, other = phones
+    console.button("room.start").click()
+    for text in ("Oeps, verkeerd", "Dit blijft staan"):
+        write_note(writer, text)
+    expect(console.page.locator("#live-notes-list li")).to_have_count(2)
+    expect(other.page.locator("#live-note-count")).to_contain_text("2")
+    mine = writer.page.locator("#live-mine-list li")
+    expect(mine).to_have_count(2)
+    assert_accessible(writer.page, "a phone with notes it can take back")
+    back = writer.page.get_by_role("button", name=re.compile(r"^Terugnemen\W+Oeps, verkeerd$"))
+    back.focus()
+    writer.page.keyboard.press("Enter")
+    expect(mine).to_have_count(1)
+    expect(mine).to_contain_text("Dit blijft staan")
+    expect(console.page.locator("#live-notes-list li")).to_have_count(1)
+    expect(console.page.locator("#live-notes-list")).not_to_contain_text("Oeps")
+    expect(other.page.locator("#live-note-count")).to_contain_text("1")
+    console.button("notes.reveal").click()
+    for screen in (projector, other, writer):
+        expect(screen.page.locator("#live-notes-list li")).to_have_text(["Dit blijft staan"])
+    expect(writer.page.get_by_role("button", name="Terugnemen")).to_have_count(0)

@@ -18,7 +18,14 @@ from samenspraak.followup.models import ActionPoint, Agreement, Insight, Support
 from samenspraak.followup.services import action_add, support_give, voter_key
 from samenspraak.live import engine, kinds
 from samenspraak.live.access import room_of
-from samenspraak.live.models import ClientAction, Cluster, Contribution, Participant, Room
+from samenspraak.live.models import (
+    ClientAction,
+    Cluster,
+    Contribution,
+    Participant,
+    Room,
+    WithdrawnNote,
+)
 from samenspraak.live.state import state_for
 from samenspraak.methods.models import Card, CardDeck, Method
 from samenspraak.methods.services import method_copy, snapshot_take
@@ -1391,3 +1398,66 @@ def test_the_console_offers_only_the_roles_the_work_form_uses(
         snapshot.data["phases"][0]["kind"] = "tables"
         snapshot.save()
         assert kinds.roles_in_use(Room.objects.get(pk=room.pk)) == ["table_host"]
+
+
+def test_a_writer_takes_a_note_back_before_it_is_shown(group, facilitator, school, people):
+    """Until the notes are shown a writer can take a note back: named or anonymous, proven
+    by the id of the action that wrote it (the note's key is derived from it and the seat).
+    Nobody else can, not after the reveal, not from another phase. What stays is the key
+    alone; a replay of the writing action writes nothing, and no withdrawal leaves a
+    ClientAction (its event names the note)."""
+    room = make_room(
+        group,
+        facilitator,
+        school,
+        [phase("writing"), phase("writing", anonymous=True), phase("writing")],
+    )
+    r = Room_(room, facilitator, people[:3])
+    a, b, c = r.p
+    r.start()
+    wrote = uuid.uuid4()
+    outcome = r.do(a, "note.add", {"text": "Een tikfout"}, client_id=wrote)
+    (own,) = events_for(outcome, f"participant:{a.pk}")
+    assert own["action"] == str(wrote) and own["yours"]
+    assert all("action" not in e for e in events_for(outcome, "facilitators"))
+    key = own["id"]
+    r.refused(b, "note.withdraw", {"action": str(wrote)}, reason="gone")  # not b's note
+    for junk in ({}, {"action": 5}, {"action": "nope"}, {"action": [str(wrote)]}):
+        r.refused(a, "note.withdraw", junk, reason="invalid")
+    r.refused(r.lead, "note.withdraw", {"action": str(wrote)}, reason="gone")
+    kept = ClientAction.objects.filter(participant=a).count()  # the named note's own
+    outcome = r.do(a, "note.withdraw", {"action": str(wrote).upper()})
+    gone = {"kind": "note_withdrawn", "id": key, "phase": 0, "seq": outcome.seq}
+    assert events_for(outcome, f"participant:{a.pk}") == [gone]
+    assert events_for(outcome, "facilitators") == [gone]
+    assert events_for(outcome, "all")[0]["count"] == 0
+    assert not Contribution.objects.filter(room=room).exists()
+    assert list(WithdrawnNote.objects.filter(room=room).values_list("id", flat=True)) == [
+        uuid.UUID(key)
+    ]
+    assert ClientAction.objects.filter(participant=a).count() == kept
+    assert r.do(a, "note.add", {"text": "Een tikfout"}, client_id=wrote).replayed
+    assert not Contribution.objects.filter(room=room).exists()  # the replay wrote nothing
+    r.refused(a, "note.withdraw", {"action": str(wrote)}, reason="gone")  # nor twice
+    assert r.state(r.lead)["notes"] == []
+
+    shown = uuid.uuid4()
+    r.do(a, "note.add", {"text": "Blijft staan"}, client_id=shown)
+    r.do(r.lead, "notes.reveal")
+    r.refused(a, "note.withdraw", {"action": str(shown)}, reason="shown")
+
+    r.do(r.lead, "phase.next")  # anonymous
+    secret = uuid.uuid4()
+    r.do(c, "note.add", {"text": "Anoniem, toch liever niet"}, client_id=secret)
+    r.refused(b, "note.withdraw", {"action": str(secret)}, reason="gone")
+    r.do(c, "note.withdraw", {"action": str(secret)})
+    assert not Contribution.objects.filter(room=room, phase_index=1).exists()
+    assert not ClientAction.objects.filter(participant=c).exists()
+    assert r.do(c, "note.add", {"text": "Anoniem"}, client_id=secret).replayed
+    assert not Contribution.objects.filter(room=room, phase_index=1).exists()
+
+    earlier = uuid.uuid4()
+    r.do(b, "note.add", {"text": "Van fase 2"}, client_id=earlier)
+    r.do(r.lead, "phase.next")
+    r.refused(b, "note.withdraw", {"action": str(earlier)}, reason="shown")  # its phase is over
+    assert Contribution.objects.filter(room=room, phase_index=1).count() == 1

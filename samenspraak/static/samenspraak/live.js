@@ -296,7 +296,7 @@
     state.notes = state.notes || [];
     for (const note of ours) {
       const known = state.notes.find((n) => n.id === note.id);
-      if (known) known.yours = true;
+      if (known) Object.assign(known, { yours: true, action: note.action });
       else state.notes.push(note);
     }
     state.note_counts = state.note_counts || {};
@@ -362,6 +362,9 @@
       }
       case "note":
         upsertNote(event);
+        break;
+      case "note_withdrawn":
+        state.notes = state.notes.filter((n) => n.id !== event.id);
         break;
       case "note_count":
         state.note_counts[String(event.phase)] = event.count;
@@ -960,7 +963,20 @@
     const mineList = $("live-mine-list");
     if (mineList) {
       mineList.replaceChildren(
-        ...byPrompt(ownShown).map((note) => noteItem(note, false)),
+        ...byPrompt(ownShown).map((note) => {
+          const item = noteItem(note, false);
+          // Until the notes are shown a note can be taken back, by the id of the action
+          // that wrote it (known on this page only: not after a reload).
+          if (note.action) {
+            const back = element("button", "button button--secondary live-note__back", t("takeBack"));
+            back.type = "button";
+            back.dataset.action = "note.withdraw";
+            back.dataset.payload = JSON.stringify({ action: note.action });
+            back.append(element("span", "visually-hidden", `: ${note.text}`));
+            item.append(back);
+          }
+          return item;
+        }),
         ...unsent.map((action) => {
           const item = noteItem({ text: action.payload.text }, false);
           item.classList.add("live-note--unsent");
