@@ -102,6 +102,8 @@ def _only(participant: Participant, event: dict) -> dict:
 
 
 def _start_phase(room: Room, index: int) -> None:
+    # Whoever was speaking stops with the phase: a new phase starts with nobody timed.
+    _close_talk(room, timezone.now())
     room.phase_index = index
     room.phase_started_at = timezone.now()
     room.paused_at = None
@@ -189,21 +191,26 @@ def _do(
         target = room.phase_index + (1 if kind == "phase.next" else -1)
         if not 0 <= target < len(items):
             raise Refused("no_such_phase", _("There is no phase there."))
+        talked = "talking" in room.speaking
         _start_phase(room, target)
-        return [_all(_phase_event(room))]
+        return [_all(_phase_event(room)), *_talk_events(room, talked)]
     if kind in ("phase.pause", "phase.resume", "phase.extend") and phase is None:
         raise Refused("not_started", _("The session has not started yet."))
     if kind == "phase.pause":
         if room.paused_at is None:
             room.paused_at = now
             room.status = RoomStatus.PAUSED
-        return [_all(_phase_event(room))]
+            _hold_talk(room, now)
+        return [_all(_phase_event(room)), *_talk_events(room, "talking" in room.speaking)]
     if kind == "phase.resume":
         if room.paused_at is not None:
             room.paused_seconds += int((now - room.paused_at).total_seconds())
             room.paused_at = None
             room.status = RoomStatus.RUNNING
-        return [_all(_phase_event(room))]
+            talking = room.speaking.get("talking")
+            if talking:
+                talking["since"] = now.isoformat()
+        return [_all(_phase_event(room)), *_talk_events(room, "talking" in room.speaking)]
     if kind == "phase.extend":
         minutes = payload.get("minutes")
         if not isinstance(minutes, int) or isinstance(minutes, bool) or not 1 <= minutes <= 60:
@@ -562,17 +569,31 @@ def _tracks_talk(phase: dict) -> bool:
 
 
 def _start_talk(room: Room, participant: int, now) -> None:
+    """`participant` has the floor. Their clock runs only while the phase does: marked
+    during a pause, it starts when the phase resumes (`since` is None until then)."""
     _close_talk(room, now)
-    room.speaking["talking"] = {"participant": participant, "since": now.isoformat()}
+    since = None if room.paused_at is not None else now.isoformat()
+    room.speaking["talking"] = {"participant": participant, "since": since}
+
+
+def _hold_talk(room: Room, now) -> None:
+    """Add the seconds the speaker has talked so far; their clock waits for a resume."""
+    talking = room.speaking.get("talking")
+    if talking and talking["since"]:
+        seconds = max(0, int((now - datetime.fromisoformat(talking["since"])).total_seconds()))
+        key = str(talking["participant"])
+        room.talk_time[key] = room.talk_time.get(key, 0) + seconds
+        talking["since"] = None
 
 
 def _close_talk(room: Room, now) -> None:
-    talking = room.speaking.pop("talking", None)
-    if talking:
-        since = datetime.fromisoformat(talking["since"])
-        seconds = max(0, int((now - since).total_seconds()))
-        key = str(talking["participant"])
-        room.talk_time[key] = room.talk_time.get(key, 0) + seconds
+    _hold_talk(room, now)
+    room.speaking.pop("talking", None)
+
+
+def _talk_events(room: Room, changed: bool) -> list[dict]:
+    """A `talk` event after a phase event that stopped or held the speaker's clock."""
+    return [_all({"kind": "talk", "talk": talk_summary(room)})] if changed else []
 
 
 def talk_summary(room: Room) -> dict:
@@ -580,7 +601,7 @@ def talk_summary(room: Room) -> dict:
     (1 = everyone spoke equally; lower = more uneven), for the room to see live."""
     seconds = {int(k): v for k, v in room.talk_time.items()}
     talking = room.speaking.get("talking")
-    if talking:
+    if talking and talking["since"]:
         live = int((timezone.now() - datetime.fromisoformat(talking["since"])).total_seconds())
         seconds[talking["participant"]] = seconds.get(talking["participant"], 0) + max(0, live)
     # The equal share is among the group: the session's facilitator is not in it.

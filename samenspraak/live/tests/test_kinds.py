@@ -838,8 +838,55 @@ def test_a_dialogue_without_talk_time_refuses_to_time_anyone(group, facilitator,
     r.do(r.lead, "talk.start", {"participant": r.p[0].pk})  # a round: timed
     r.do(r.lead, "phase.next")
     r.refused(r.lead, "talk.start", {"participant": r.p[1].pk}, "wrong_phase")
-    r.do(r.lead, "talk.stop")  # what ran before can still be stopped
+    r.do(r.lead, "talk.stop")  # stopping is always fine
     assert list(Room.objects.get(pk=room.pk).talk_time) == [str(r.p[0].pk)]
+
+
+def test_talk_time_runs_only_while_the_phase_runs(group, facilitator, school, people, monkeypatch):
+    """A pause holds the speaker's clock: they keep the floor, and their seconds go on at
+    the resume (someone given the floor during the pause starts then). A new phase stops
+    the clock: it starts with nobody timed, also a phase whose work form turned talk time
+    off, where nobody could stop it. Every screen hears it in a `talk` event."""
+    room = make_room(
+        group, facilitator, school, [phase("round"), phase("dialogue", talk_time=False)]
+    )
+    r = Room_(room, facilitator, people[:2])
+    a, b = r.p
+    clock = [timezone.now()]
+    monkeypatch.setattr(engine.timezone, "now", lambda: clock[0])
+
+    def wait(seconds):
+        clock[0] += timedelta(seconds=seconds)
+
+    def kinds_of(outcome):
+        return [e["kind"] for e in events_for(outcome, "all")]
+
+    def talked():
+        return Room.objects.get(pk=room.pk).talk_time
+
+    r.start()
+    r.do(r.lead, "talk.start", {"participant": a.pk})
+    wait(30)
+    assert kinds_of(r.do(r.lead, "phase.pause")) == ["phase", "talk"]
+    assert talked() == {str(a.pk): 30}
+    wait(600)  # a coffee break
+    assert r.state(b)["talk"]["talking"] == a.pk
+    assert r.state(b)["talk"]["shares"] == {str(a.pk): 1.0}
+    r.do(r.lead, "talk.start", {"participant": b.pk})
+    wait(100)
+    assert kinds_of(r.do(r.lead, "phase.resume")) == ["phase", "talk"]
+    wait(20)
+    assert r.state(a)["talk"]["shares"] == {str(a.pk): 0.6, str(b.pk): 0.4}
+
+    outcome = r.do(r.lead, "phase.next")  # talk time off here
+    assert kinds_of(outcome) == ["phase", "talk"]
+    assert events_for(outcome, "all")[1]["talk"]["talking"] is None
+    assert talked() == {str(a.pk): 30, str(b.pk): 20}
+    wait(300)
+    assert r.state(a)["talk"]["shares"] == {str(a.pk): 0.6, str(b.pk): 0.4}
+    assert kinds_of(r.do(r.lead, "phase.pause")) == ["phase"]  # nobody to hold
+    assert kinds_of(r.do(r.lead, "phase.back")) == ["phase"]
+    assert r.state(a)["talk"]["talking"] is None
 
 
 def test_who_took_which_position_is_dropped_when_the_room_ends(group, facilitator, school, people):
