@@ -2,7 +2,9 @@
 browser tests: one browser context per person, script errors collected."""
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -11,7 +13,13 @@ from playwright.sync_api import BrowserContext, Page, expect
 from conftest import PASSWORD, require
 from tests.browser.conftest import TIMEOUT_MS
 from tests.browser.test_pages_axe import log_in
-from tests.live_server_util import Servers, base_env, seed_rooms, uvicorn_installed
+from tests.live_server_util import (
+    Servers,
+    base_env,
+    migrate_and_seed,
+    seed_rooms,
+    uvicorn_installed,
+)
 
 
 @dataclass
@@ -32,10 +40,17 @@ class Screen:
         self.page.locator('#live-note-form button[type="submit"]').click()
 
 
-def _console_error(message, problems: list[str]) -> None:
-    where = message.location.get("url", "")
-    if message.type == "error":
-        problems.append(f"{message.text} ({where})")
+def watch_console(page: Page, problems: list[str], label: str = "") -> None:
+    """Collect the page's script errors and console errors in `problems` (each prefixed
+    with `label`, if any): the fixtures fail a test on any."""
+    prefix = f"{label}: " if label else ""
+
+    def console(message) -> None:
+        if message.type == "error":
+            problems.append(f"{prefix}{message.text} ({message.location.get('url', '')})")
+
+    page.on("pageerror", lambda error: problems.append(f"{prefix}{error}"))
+    page.on("console", console)
 
 
 class Screens:
@@ -52,8 +67,7 @@ class Screens:
         context.set_default_navigation_timeout(TIMEOUT_MS)
         page = context.new_page()
         screen = Screen(context, page)
-        page.on("pageerror", lambda error: screen.problems.append(str(error)))
-        page.on("console", lambda message: _console_error(message, screen.problems))
+        watch_console(page, screen.problems)
         self.opened.append(screen)
         return screen
 
@@ -63,6 +77,21 @@ class Screens:
         screen.page.goto(path)
         screen.status("connected")
         return screen
+
+
+@contextmanager
+def seeded_server(folder: Path, label: str, seed: str) -> Iterator[tuple[str, dict, dict]]:
+    """A uvicorn server on a SQLite file in `folder`, migrated and seeded by the script
+    `seed` (SCHOOL_SEED and more, printing a JSON object last): (its URL, that object, the
+    environment of the server)."""
+    require(uvicorn_installed(), "uvicorn and websockets are not installed (pip install -e .)")
+    env = base_env(folder)
+    data = migrate_and_seed(env, seed, SEED_PASSWORD=PASSWORD)
+    servers = Servers(folder)
+    try:
+        yield servers.start(env, label), data, env
+    finally:
+        servers.stop()
 
 
 def live_server(tmp_path_factory, label: str, rooms: list[dict]) -> Iterator[dict]:

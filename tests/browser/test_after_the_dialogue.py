@@ -25,6 +25,7 @@ from playwright.sync_api import expect
 from conftest import PASSWORD, require
 from samenspraak.followup import quality
 from tests.browser.conftest import TIMEOUT_MS
+from tests.browser.live_screens import watch_console
 from tests.browser.test_full_sessions import (
     capture,
     end_room,
@@ -33,7 +34,6 @@ from tests.browser.test_full_sessions import (
 from tests.browser.test_live_room import (
     Screen,
     Server,
-    _console_error,
     open_screen,
     screens,  # noqa: F401  (the fixture)
     write_note,
@@ -133,8 +133,7 @@ def signed_in(browser, server: Server, person: dict, path: str, opened: list) ->
     context.set_default_navigation_timeout(TIMEOUT_MS)
     page = context.new_page()
     problems: list[str] = []
-    page.on("pageerror", lambda error: problems.append(f"{path}: {error}"))
-    page.on("console", lambda message: _console_error(message, path, problems))
+    watch_console(page, problems, path)
     screen = Screen(context, page, problems)
     opened.append(screen)
     log_in(page, SimpleNamespace(email=person["email"]))

@@ -14,33 +14,27 @@ server (the pattern of test_room_kinds.py with its own seed).
 """
 
 import json
-import os
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from itertools import combinations
-from pathlib import Path
 
 import pytest
-from django.urls import reverse
 from playwright.sync_api import expect
 
-from conftest import PASSWORD, require
 from tests.browser.conftest import TIMEOUT_MS
+from tests.browser.live_screens import seeded_server
 from tests.browser.test_live_room import (
-    ROOT,
-    START_WITHIN,
-    _answers,
-    _free_port,
-    _tail,
     screens,  # noqa: F401  (the fixture)
     write_note,
 )
 from tests.browser.test_pages_axe import assert_accessible
 from tests.browser.test_room_kinds import open_room
-from tests.live_server_util import SCHOOL_SEED
+from tests.live_server_util import (
+    ROOT,
+    SCHOOL_SEED,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -150,58 +144,9 @@ class FullServer:
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory) -> Iterator[FullServer]:
-    require(
-        subprocess.run([sys.executable, "-c", "import uvicorn"], capture_output=True).returncode
-        == 0,
-        "uvicorn is not installed (pip install -e .)",
-    )
-    folder: Path = tmp_path_factory.mktemp("full-sessions")
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if key not in ("DATABASE_URL", "REDIS_URL", "DJANGO_ALLOW_ASYNC_UNSAFE")
-    }
-    env.update(
-        DJANGO_SETTINGS_MODULE="samenspraak.settings",
-        SAMENSPRAAK_SQLITE_PATH=str(folder / "live.sqlite3"),
-        SAMENSPRAAK_ALLOWED_HOSTS="127.0.0.1,localhost",
-        SAMENSPRAAK_SITE_URL=url,
-        SAMENSPRAAK_MEDIA_ROOT=str(folder / "media"),
-        SEED_PASSWORD=PASSWORD,
-        PYTHONUNBUFFERED="1",
-    )
-    for command in (["manage.py", "migrate", "--no-input"], ["-c", SEED]):
-        done = subprocess.run(
-            [sys.executable, *command], cwd=ROOT, env=env, capture_output=True, text=True
-        )
-        assert done.returncode == 0, f"{command[0]} failed:\n{done.stderr[-3000:]}"
-    data = json.loads(done.stdout.strip().splitlines()[-1])
-    log_path = folder / "uvicorn.log"
-    with log_path.open("w") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "samenspraak.asgi:application"]
-            + ["--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
-            cwd=ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-    try:
-        deadline = time.monotonic() + START_WITHIN
-        while not _answers(url + reverse("accounts:login")):
-            if process.poll() is not None or time.monotonic() > deadline:
-                require(False, f"uvicorn could not start on port {port}:\n{_tail(log_path)}")
-            time.sleep(0.25)
+    folder = tmp_path_factory.mktemp("full-sessions")
+    with seeded_server(folder, "full-sessions", SEED) as (url, data, env):
         yield FullServer(url=url, data=data, env=env)
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
 
 
 @pytest.fixture(autouse=True)

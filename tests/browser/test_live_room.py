@@ -6,33 +6,22 @@ application, with its own SQLite file (migrated and seeded in subprocesses: the 
 database is another one).
 """
 
-import json
-import os
 import re
-import socket
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 from django.urls import reverse
 from playwright.sync_api import BrowserContext, Page, expect
 
-from conftest import PASSWORD, require
 from tests.browser.conftest import TIMEOUT_MS
+from tests.browser.live_screens import seeded_server, watch_console
 from tests.browser.test_pages_axe import assert_accessible, log_in
 from tests.live_server_util import SCHOOL_SEED
 
 pytestmark = pytest.mark.browser
 
-ROOT = Path(__file__).resolve().parents[2]
-START_WITHIN = 40  # seconds for uvicorn to answer
 
 # Runs in a subprocess against the uvicorn server's database: two sessions of one section,
 # one with the plus/delta check-out (anonymous silent writing, then sorting) and one with
@@ -81,97 +70,10 @@ class Server:
     data: dict
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _answers(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 (our own http URL)
-            return response.status == 200
-    except (urllib.error.URLError, OSError):
-        return False
-
-
-def _tail(path: Path) -> str:
-    return path.read_text(errors="replace")[-3000:] if path.exists() else "(no log)"
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory) -> Iterator[Server]:
-    require(
-        subprocess.run([sys.executable, "-c", "import uvicorn"], capture_output=True).returncode
-        == 0,
-        "uvicorn is not installed (pip install -e .)",
-    )
-    folder = tmp_path_factory.mktemp("live-room")
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if key not in ("DATABASE_URL", "REDIS_URL", "DJANGO_ALLOW_ASYNC_UNSAFE")
-    }
-    env.update(
-        DJANGO_SETTINGS_MODULE="samenspraak.settings",
-        SAMENSPRAAK_SQLITE_PATH=str(folder / "live.sqlite3"),
-        SAMENSPRAAK_ALLOWED_HOSTS="127.0.0.1,localhost",
-        SAMENSPRAAK_SITE_URL=url,
-        SAMENSPRAAK_MEDIA_ROOT=str(folder / "media"),
-        SEED_PASSWORD=PASSWORD,
-        PYTHONUNBUFFERED="1",
-    )
-    migrate = subprocess.run(
-        [sys.executable, "manage.py", "migrate", "--no-input"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert migrate.returncode == 0, f"migrate failed:\n{migrate.stderr[-3000:]}"
-    seed = subprocess.run(
-        [sys.executable, "-c", SEED], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300
-    )
-    assert seed.returncode == 0, f"seeding failed:\n{seed.stderr[-3000:]}"
-    data = json.loads(seed.stdout.strip().splitlines()[-1])
-
-    log_path = folder / "uvicorn.log"
-    with log_path.open("w") as log:
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "uvicorn",
-                "samenspraak.asgi:application",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(port),
-                "--log-level",
-                "warning",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-    try:
-        deadline = time.monotonic() + START_WITHIN
-        while not _answers(url + reverse("accounts:login")):
-            if process.poll() is not None or time.monotonic() > deadline:
-                require(False, f"uvicorn could not start on port {port}:\n{_tail(log_path)}")
-            time.sleep(0.25)
+    with seeded_server(tmp_path_factory.mktemp("live-room"), "live-room", SEED) as (url, data, _):
         yield Server(url=url, data=data)
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
 
 
 @dataclass
@@ -182,12 +84,6 @@ class Screen:
 
     def button(self, action: str):
         return self.page.locator(f'#live-room button[data-action="{action}"]:visible')
-
-
-def _console_error(message, path: str, problems: list[str]) -> None:
-    where = message.location.get("url", "")
-    if message.type == "error":
-        problems.append(f"{path}: {message.text} ({where})")
 
 
 def open_screen(
@@ -203,8 +99,7 @@ def open_screen(
     page = context.new_page()
     problems: list[str] = []
     # Script errors and CSP refusals (inline script or style) end up here.
-    page.on("pageerror", lambda error: problems.append(f"{path}: {error}"))
-    page.on("console", lambda message: _console_error(message, path, problems))
+    watch_console(page, problems, path)
     log_in(page, SimpleNamespace(email=person["email"]))
     page.goto(path)
     expect(page.locator("#live-status")).to_have_attribute("data-state", "connected")

@@ -1,14 +1,9 @@
 """The live room's other interaction kinds in real browsers: the review of open action
 points while the room waits, themes, dot voting, a card draw, pairs, a consent check and
 capturing on the console; and World Café tables over three rounds with a latecomer.
-Uses the uvicorn server of test_live_room.py with its own seed."""
+Screens as in test_live_room.py, on a uvicorn server of its own with its own seed."""
 
-import json
-import os
 import re
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from types import SimpleNamespace
 
@@ -16,16 +11,11 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from conftest import PASSWORD, require
 from tests.browser.conftest import TIMEOUT_MS
+from tests.browser.live_screens import seeded_server
 from tests.browser.test_live_room import (
-    ROOT,
-    START_WITHIN,
     Screen,
     Server,
-    _answers,
-    _free_port,
-    _tail,
     open_screen,
     screens,  # noqa: F401  (the fixture)
     write_note,
@@ -153,54 +143,8 @@ print(json.dumps({
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory) -> Iterator[Server]:
-    require(
-        subprocess.run([sys.executable, "-c", "import uvicorn"], capture_output=True).returncode
-        == 0,
-        "uvicorn is not installed (pip install -e .)",
-    )
-    folder = tmp_path_factory.mktemp("live-kinds")
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if key not in ("DATABASE_URL", "REDIS_URL", "DJANGO_ALLOW_ASYNC_UNSAFE")
-    }
-    env.update(
-        DJANGO_SETTINGS_MODULE="samenspraak.settings",
-        SAMENSPRAAK_SQLITE_PATH=str(folder / "live.sqlite3"),
-        SAMENSPRAAK_ALLOWED_HOSTS="127.0.0.1,localhost",
-        SAMENSPRAAK_SITE_URL=url,
-        SAMENSPRAAK_MEDIA_ROOT=str(folder / "media"),
-        SEED_PASSWORD=PASSWORD,
-        PYTHONUNBUFFERED="1",
-    )
-    for command in (["manage.py", "migrate", "--no-input"], ["-c", SEED]):
-        done = subprocess.run(
-            [sys.executable, *command], cwd=ROOT, env=env, capture_output=True, text=True
-        )
-        assert done.returncode == 0, f"{command[0]} failed:\n{done.stderr[-3000:]}"
-    data = json.loads(done.stdout.strip().splitlines()[-1])
-    log_path = folder / "uvicorn.log"
-    with log_path.open("w") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "samenspraak.asgi:application"]
-            + ["--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
-            cwd=ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-    try:
-        deadline = time.monotonic() + START_WITHIN
-        while not _answers(url + reverse("accounts:login")):
-            if process.poll() is not None or time.monotonic() > deadline:
-                require(False, f"uvicorn could not start on port {port}:\n{_tail(log_path)}")
-            time.sleep(0.25)
+    with seeded_server(tmp_path_factory.mktemp("live-kinds"), "live-kinds", SEED) as (url, data, _):
         yield Server(url=url, data=data)
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
 
 
 def open_room(browser, server, session_id, people, opened) -> tuple[Screen, Screen, list]:
