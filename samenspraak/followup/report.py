@@ -48,7 +48,7 @@ from samenspraak.followup.models import (
     Support,
 )
 from samenspraak.followup.tasks import send_report_links
-from samenspraak.live.kinds import position_counts, votes_hidden
+from samenspraak.live.kinds import dilemma_of, position_counts, votes_hidden
 from samenspraak.live.models import Contribution, Room
 from samenspraak.methods.models import prompt_lines
 from samenspraak.planning.models import Session
@@ -110,15 +110,46 @@ def _phases(session: Session, room: Room | None, language: str) -> str:
             "minutes": phase["minutes"],
         }
         counts = _position_counts(taken.get(str(index), {})) if phase["kind"] == "positions" else ""
-        if counts:
+        polls = _polls(room, index) if room and phase["kind"] == "positions" else []
+        if counts and not polls:
             line = _("%(phase)s — positions taken: %(counts)s") % {"phase": line, "counts": counts}
         lines.append("- " + line)
+        # A worded dilemma: each one the phase polled, with how many took each position.
+        lines += [f"  - {question}: {counts or '–'}" for question, counts in polls]
     return "\n".join(lines)
+
+
+def _polls(room: Room, index: int) -> list[tuple[str, str]]:
+    """The dilemmas phase `index` polled, in order, each with its counts ("A: 3, B: 5");
+    none if the facilitator worded none."""
+    earlier = [poll for poll in room.polls if poll["phase"] == index]
+    current = dilemma_of(room, index)
+    if not current and not earlier:
+        return []
+    current_counts = _position_counts(room.positions.get(str(index), {}))
+    return [
+        *((_dilemma_line(poll), _position_counts_of(poll["distribution"])) for poll in earlier),
+        (_dilemma_line(current), current_counts),
+    ]
+
+
+def _dilemma_line(dilemma: dict) -> str:
+    """The question with the words for A and B, as far as the facilitator gave them."""
+    question = _line(dilemma.get("question", "")) or _("(no dilemma worded)")
+    options = "; ".join(
+        f"{value}: {_line(dilemma[name])}"
+        for value, name in (("A", "a"), ("B", "b"))
+        if dilemma.get(name)
+    )
+    return f"{question} ({options})" if options else question
 
 
 def _position_counts(taken: dict) -> str:
     """How many took each position, in their order: "A: 3, B: 5" (or per scale point)."""
-    counts = position_counts(taken)
+    return _position_counts_of(position_counts(taken))
+
+
+def _position_counts_of(counts: dict[str, int]) -> str:
     ordered = sorted(counts, key=lambda value: (len(value), value))  # 2 before 10
     return ", ".join(f"{value}: {counts[value]}" for value in ordered)
 

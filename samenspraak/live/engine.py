@@ -35,6 +35,8 @@ from samenspraak.methods.models import prompt_lines
 from samenspraak.planning.models import Session, SessionStatus
 
 MAX_NOTE = 1000
+MAX_DILEMMA = 200  # "a good dilemma question is short (≈15 words)": room to spare
+MAX_OPTION = 100
 FACILITATOR_ACTIONS = {
     "room.start",
     "room.end",
@@ -51,6 +53,7 @@ FACILITATOR_ACTIONS = {
     "talk.start",
     "talk.stop",
     "role.assign",
+    "dilemma.set",
     *kinds.FACILITATOR_HANDLERS,
 }
 PARTICIPANT_ACTIONS = {
@@ -117,15 +120,16 @@ def _start_phase(room: Room, index: int) -> None:
 
 
 def _phase_event(room: Room) -> dict:
-    """The new phase with what a screen needs to show it at once: its speaking state and
-    the distribution of positions (a phone's own position comes with the next `state`)."""
+    """The new phase with what a screen needs to show it at once: its speaking state, its
+    dilemma and the distribution of positions (a phone's own position comes with the next
+    `state`)."""
     return {
         "kind": "phase",
         "index": room.phase_index,
         "status": room.status,
         "timer": timer(room),
         "speaking": room.speaking.get(str(room.phase_index), {}),
-        "positions": position_summary(room),
+        **dilemma_summary(room),
     }
 
 
@@ -331,6 +335,8 @@ def _do(
             _only(actor, {"kind": "my_position", "phase": room.phase_index, "value": value}),
             _all({"kind": "positions", "phase": room.phase_index, **position_summary(room)}),
         ]
+    if kind == "dilemma.set":
+        return _set_dilemma(room, phase, payload)
     if kind == "notes.reveal":
         # In a clustering or voting phase: the notes of the phase they work on.
         target = room.phase_index
@@ -618,6 +624,47 @@ def talk_summary(room: Room) -> dict:
         "equal_share": round(equal, 3),
         "equity": round(1 - deviation / 2, 3) if total else None,
         "talking": talking["participant"] if talking else None,
+    }
+
+
+def _set_dilemma(room: Room, phase: dict, payload: dict) -> list[dict]:
+    """The facilitator words the dilemma this phase polls: a question and its options A
+    and B (in a scale: its two ends). Without `fresh` it is edited in place and the
+    positions stay; with `fresh` (the next dilemma, as in a dilemma café's first poll)
+    the positions taken so far are kept, as counts beside the dilemma they answered, in
+    `polls`, and everyone chooses again."""
+    if phase["kind"] != "positions":
+        raise Refused("wrong_phase", _("A dilemma is set in a phase where positions are taken."))
+    question = _text(payload, "question", MAX_DILEMMA)
+    options = [payload.get(name, "") for name in ("a", "b")]
+    fresh = payload.get("fresh", False)
+    if not all(isinstance(option, str) for option in options) or not isinstance(fresh, bool):
+        raise Refused("invalid", _("Word the dilemma and its two options."))
+    if any(len(option) > MAX_OPTION for option in options):
+        raise Refused(
+            "too_long", _("This is too long: at most %(max)d characters.") % {"max": MAX_OPTION}
+        )
+    key = str(room.phase_index)
+    taken = room.positions.get(key, {})
+    fresh = fresh and bool(taken)
+    if fresh:
+        earlier = kinds.dilemma_of(room, room.phase_index)
+        counts = kinds.position_counts(taken)
+        room.polls.append({"phase": room.phase_index, **earlier, "distribution": counts})
+        del room.positions[key]
+    a, b = (option.strip() for option in options)
+    room.dilemmas[key] = {"question": question, "a": a, "b": b}
+    event = {"kind": "dilemma", "phase": room.phase_index, **dilemma_summary(room)}
+    return [_all(event | {"fresh": fresh})]
+
+
+def dilemma_summary(room: Room) -> dict:
+    """The current phase's dilemma, its earlier polls and its positions: what every screen
+    shows of a dilemma (counts, never who)."""
+    return {
+        "dilemma": kinds.dilemma_of(room, room.phase_index),
+        "polls": [poll for poll in room.polls if poll["phase"] == room.phase_index],
+        "positions": position_summary(room),
     }
 
 

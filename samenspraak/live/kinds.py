@@ -554,6 +554,15 @@ def place_latecomer(room: Room, participant: Participant, items: list[dict]) -> 
     return events
 
 
+def dilemma_of(room: Room, index: int) -> dict:
+    """The dilemma phase `index` polls: the one set in it, else the one set last in an
+    earlier phase (the dilemma dialogue polls one dilemma twice); {} if none was set."""
+    for earlier in range(index, -1, -1):
+        if str(earlier) in room.dilemmas:
+            return room.dilemmas[str(earlier)]
+    return {}
+
+
 def position_counts(taken: dict) -> dict[str, int]:
     """How many took each position, from a phase's {seat: position}: counts, never names."""
     counts: dict[str, int] = {}

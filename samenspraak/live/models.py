@@ -37,6 +37,8 @@ class Room(models.Model):
     revealed = models.JSONField(default=list)  # phase indexes whose notes are shown
     speaking = models.JSONField(default=dict)  # per phase: order, done, passed, queue, …
     positions = models.JSONField(default=dict)  # per phase: participant id -> position
+    dilemmas = models.JSONField(default=dict)  # per phase: {"question", "a", "b"} it polls
+    polls = models.JSONField(default=list)  # earlier polls in a phase: dilemma and counts only
     talk_time = models.JSONField(default=dict)  # participant id -> seconds (while open)
     talk_distribution = models.JSONField(default=list)  # after the end: shares, no names
     dots = models.JSONField(default=dict)  # per phase: participant id -> {target: n} (while open)

@@ -11,6 +11,7 @@ from django.utils.translation import get_language
 from samenspraak.followup.models import Agreement, SupportGiven
 from samenspraak.live import kinds
 from samenspraak.live.engine import (
+    dilemma_summary,
     note_payload,
     participant_payload,
     phases,
@@ -115,6 +116,7 @@ def state_for(
     session = room.session
     items = phases(room)
     visible, earlier, counts = _notes(room, items, participant, facilitator, projector)
+    dilemma = dilemma_summary(room)
     people = list(room.participants.select_related("user").order_by("joined_at"))
     return {
         "type": "state",
@@ -157,6 +159,8 @@ def state_for(
             if participant
             else None
         },
+        "dilemma": dilemma["dilemma"],
+        "polls": dilemma["polls"],
         "clusters": [
             kinds.cluster_payload(c) for c in Cluster.objects.filter(room=room).order_by("pk")
         ],

@@ -363,8 +363,42 @@ def test_positions_on_a_dilemma(browser, server, screens):
     # The facilitator leads and takes no position: the console shows the figure only.
     expect(console.page.locator("#live-position-dist")).to_contain_text("Optie A: 3")
     expect(console.page.get_by_role("button", name="Optie A")).to_have_count(0)
+
+    # The facilitator words the dilemma, by keyboard (Enter in the form shows it): every
+    # screen shows the question, the options carry its words, and the positions stay.
+    question = "Toetsen we begrijpend lezen elke periode?"
+    console.page.locator("#live-dilemma-question").fill(question)
+    console.page.get_by_role("textbox", name="Optie A").fill("Ja, elke periode")
+    console.page.get_by_role("textbox", name="Optie B").fill("Nee, we observeren")
+    console.page.get_by_role("textbox", name="Optie B").press("Enter")
+    for screen in (console, projector, *phones):
+        expect(screen.page.locator("#live-dilemma")).to_have_text(question)
+    expect(first.page.locator("#live-announce")).to_contain_text(question)
+    expect(distribution).to_contain_text("A: Ja, elke periode: 3")
+    chosen = first.page.get_by_role("button", name="A: Ja, elke periode")
+    expect(chosen).to_have_attribute("aria-pressed", "true")
+    assert_accessible(console.page, "the console wording a dilemma")
+
+    # The next dilemma: the counts so far stay with the first, everyone chooses again.
+    console.page.locator("#live-dilemma-question").fill("Meten we leesplezier?")
+    console.page.get_by_role("button", name="Als nieuw dilemma peilen").click()
+    polled = projector.page.locator("#live-polls-list")
+    expect(polled).to_have_text(f"{question} — A: 3")
+    expect(distribution).to_contain_text("A: Ja, elke periode: 0")
+    expect(chosen).to_have_attribute("aria-pressed", "false")
+    second.page.get_by_role("button", name="B: Nee, we observeren").click()
+    expect(distribution).to_contain_text("B: Nee, we observeren: 1")
+    expect(polled).to_have_text(f"{question} — A: 3")
     assert_accessible(first.page, "a phone taking a position")
     assert_accessible(projector.page, "the projector with positions")
+
+    # Option B's phase polls the same dilemma again, from scratch.
+    console.button("phase.next").click()
+    for screen in (projector, *phones):
+        expect(screen.page.locator("#live-phase-title")).to_have_text("Positie kiezen: optie B")
+        expect(screen.page.locator("#live-dilemma")).to_have_text("Meten we leesplezier?")
+    expect(polled).to_be_hidden()
+    expect(distribution).to_contain_text("B: Nee, we observeren: 0")
 
 
 def test_a_round_in_free_order(browser, server, screens):

@@ -241,6 +241,29 @@ def test_a_dilemma_phase_says_how_many_took_each_position(school, group, facilit
     )
 
 
+def test_a_worded_dilemma_stands_in_the_report_with_each_poll(school, group, facilitator):
+    """The first phase polled two dilemmas (the first one's counts were kept when the next
+    was shown), the second polled the last of them again, the third was never worded."""
+    first = {"position": 1, "title_nl": "Peiling", "kind": "positions", "minutes": 5}
+    again = {"position": 2, "title_nl": "Opnieuw", "kind": "positions", "minutes": 5}
+    session, room = held_room(school, group, facilitator, "Dilemma", [first, again])
+    room.dilemmas = {"0": {"question": "Huiswerk  afschaffen?", "a": "Ja", "b": ""}}
+    room.polls = [
+        {"phase": 0, "question": "Cijfers geven?", "a": "Ja", "b": "Nee", "distribution": {"B": 2}}
+    ]
+    room.positions = {"0": {"x0": "A"}, "1": {"x0": "B", "x1": "B"}}
+    room.save()
+    phases = {s["key"]: s["body"] for s in reports.compile_sections(session, "nl")}["phases"]
+    assert phases == (
+        "Dilemma:\n"
+        "- Peiling (5 min)\n"
+        "  - Cijfers geven? (A: Ja; B: Nee): B: 2\n"
+        "  - Huiswerk afschaffen? (A: Ja): A: 1\n"
+        "- Opnieuw (5 min)\n"
+        "  - Huiswerk afschaffen? (A: Ja): B: 2"
+    )
+
+
 def test_compile_takes_the_sessions_group_data(session):
     sections = {s["key"]: s["body"] for s in reports.compile_sections(session, "nl")}
     assert sections["occasion"] == "De leesresultaten dalen"

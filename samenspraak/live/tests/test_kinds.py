@@ -889,6 +889,70 @@ def test_talk_time_runs_only_while_the_phase_runs(group, facilitator, school, pe
     assert r.state(a)["talk"]["talking"] is None
 
 
+def test_the_facilitator_words_the_dilemma_and_polls_the_next(group, facilitator, school, people):
+    """The console words the dilemma (a question, the words for A and B) and every screen
+    gets it. Reworded, the positions stay; as a new dilemma, the positions so far are kept
+    as counts beside the dilemma they answered and everyone chooses again. A later phase
+    polls the same dilemma until it is worded anew there; only the console words it, and
+    only in a dilemma phase."""
+    room = make_room(
+        group,
+        facilitator,
+        school,
+        [phase("positions", mode="ab"), phase("positions", mode="ab"), phase("information")],
+    )
+    r = Room_(room, facilitator, people[:2])
+    a, b = r.p
+    r.start()
+    first = {"question": "Huiswerk afschaffen?", "a": "Ja", "b": "Nee"}
+    r.refused(a, "dilemma.set", first, "forbidden")
+    for junk, reason in (
+        ({"a": "Ja"}, "invalid"),
+        ({"question": "  "}, "invalid"),
+        ({"question": 7}, "invalid"),
+        ({"question": "x" * 201}, "too_long"),
+        ({"question": "Ja?", "a": "x" * 101}, "too_long"),
+        ({"question": "Ja?", "b": ["Nee"]}, "invalid"),
+        ({"question": "Ja?", "fresh": "yes"}, "invalid"),
+    ):
+        r.refused(r.lead, "dilemma.set", junk, reason)
+    event = events_for(r.do(r.lead, "dilemma.set", first | {"a": " Ja "}), "all")[0]
+    assert event["kind"] == "dilemma" and event["dilemma"] == first and not event["fresh"]
+    assert r.state(a)["dilemma"] == r.state(projector=True)["dilemma"] == first
+    r.do(a, "position.take", {"value": "A"})
+    r.do(b, "position.take", {"value": "B"})
+
+    reworded = first | {"question": "Huiswerk in de onderbouw afschaffen?"}
+    r.do(r.lead, "dilemma.set", reworded)
+    assert r.state(a)["positions"] | {"mine": None} == {
+        "distribution": {"A": 1, "B": 1},
+        "count": 2,
+        "mine": None,
+    }
+    assert r.state(a)["positions"]["mine"] == "A" and r.state(a)["polls"] == []
+
+    second = {"question": "Cijfers op elke toets?", "a": "Ja", "b": "Nee", "fresh": True}
+    event = events_for(r.do(r.lead, "dilemma.set", second), "all")[0]
+    assert event["fresh"] and event["positions"]["count"] == 0
+    poll = reworded | {"phase": 0, "distribution": {"A": 1, "B": 1}}
+    assert event["polls"] == [poll] and r.state(b)["polls"] == [poll]
+    assert r.state(b)["positions"]["mine"] is None
+    seats = {str(seat.pk) for seat in (*r.p, r.lead)}
+    assert not seats & set(json.dumps(Room.objects.get(pk=room.pk).polls).split('"'))
+    event = events_for(r.do(r.lead, "dilemma.set", second), "all")[0]  # none taken yet
+    assert not event["fresh"] and len(event["polls"]) == 1
+
+    event = events_for(r.do(r.lead, "phase.next"), "all")[0]  # polled again
+    assert event["dilemma"] == {k: v for k, v in second.items() if k != "fresh"}
+    assert event["polls"] == [] and r.state(a)["polls"] == []
+    r.do(r.lead, "dilemma.set", {"question": "Anders gezegd?", "a": "", "b": ""})
+    r.do(r.lead, "phase.back")  # the first phase keeps its own
+    assert r.state(a)["dilemma"]["question"] == second["question"]
+    r.do(r.lead, "phase.next")
+    r.do(r.lead, "phase.next")
+    r.refused(r.lead, "dilemma.set", first, "wrong_phase")
+
+
 def test_who_took_which_position_is_dropped_when_the_room_ends(group, facilitator, school, people):
     """As with dots: the room only ever saw how many took each position; once it ends, that
     distribution is all the database keeps (no seat next to a position)."""

@@ -355,6 +355,8 @@
           // The new phase's speaking order and positions come with the event.
           state.speaking = event.speaking || {};
           state.positions = { distribution: {}, count: 0, ...(event.positions || {}), mine: null };
+          state.dilemma = event.dilemma || {};
+          state.polls = event.polls || [];
           // Going back may return to a round that already ran: fetch its order.
           if (event.index < before) requestSync();
         }
@@ -393,6 +395,15 @@
       case "positions":
         if (event.phase === state.phase_index) {
           state.positions = { ...(state.positions || {}), distribution: event.distribution, count: event.count };
+        }
+        break;
+      case "dilemma":
+        // Worded or reworded; `fresh`: the next dilemma, everyone chooses again.
+        if (event.phase === state.phase_index) {
+          state.dilemma = event.dilemma || {};
+          state.polls = event.polls || [];
+          const mine = event.fresh ? null : (state.positions || {}).mine ?? null;
+          state.positions = { distribution: {}, count: 0, ...(event.positions || {}), mine };
         }
         break;
       case "my_position":
@@ -696,6 +707,7 @@
       myTurn: Boolean(shown("live-your-turn")),
       paused: Boolean(phase) && !ended && Boolean(state.timer && state.timer.paused),
       seat: shown("live-my-group") || shown("live-my-table"), // one's pair or table
+      dilemma: shown("live-dilemma"),
     });
 
     // A button that just disappeared (Start, Pass, Show the notes …) must not strand the
@@ -713,8 +725,8 @@
   }
 
   // What someone else changed reaches a screen reader without moving the focus (WCAG
-  // 4.1.3): a new phase, a pause and its end, one's own turn, one's pair or table, the
-  // end; and tick() says when the phase's time is up. Not from the first state after
+  // 4.1.3): a new phase, a pause and its end, one's own turn, one's pair or table, a
+  // dilemma worded or reworded, the end; and tick() says when the phase's time is up. Not from the first state after
   // connecting: the page itself is read then. Cleared first, so that the same
   // words said twice are heard twice; news that follows within the pause (a phase, then
   // one's turn in it) is said with it, not instead of it.
@@ -736,6 +748,7 @@
     }
     if (now.myTurn && !before.myTurn) news.push(t("yourTurn"));
     if (now.seat && now.seat !== before.seat) news.push(now.seat);
+    if (now.dilemma && now.dilemma !== before.dilemma) news.push(now.dilemma);
     say(news);
   }
 
@@ -853,24 +866,47 @@
     tickTurn();
   }
 
+  function optionLabel(value, dilemma, ab) {
+    // "A: <the facilitator's words for A>", or "Option A" while A has no words; a point of
+    // a scale is its number (the scale's ends are worded under the dilemma).
+    const words = ab ? (value === "A" ? dilemma.a : dilemma.b) : "";
+    return words ? t("optionNamed", { value, label: words }) : t("option", { value });
+  }
+
   function renderPositions(phase, settings, me, silent, ended) {
     const active = Boolean(phase) && !ended && phase.kind === "positions";
     show($("live-positions"), active);
     if (!active) return;
     const positions = state.positions || { distribution: {}, count: 0, mine: null };
-    const values =
-      (settings.mode || "ab") === "ab"
-        ? ["A", "B"]
-        : Array.from({ length: settings.scale_points || 5 }, (_, i) => i + 1);
+    const dilemma = state.dilemma || {};
+    const ab = (settings.mode || "ab") === "ab";
+    const values = ab ? ["A", "B"] : Array.from({ length: settings.scale_points || 5 }, (_, i) => i + 1);
+    const labels = values.map((value) => optionLabel(value, dilemma, ab));
+    setText($("live-dilemma"), dilemma.question || "");
+    show($("live-dilemma"), Boolean(dilemma.question));
+    const ends = !ab && (dilemma.a || dilemma.b);
+    setText(
+      $("live-dilemma-ends"),
+      ends
+        ? t("scaleEnds", {
+            low: 1,
+            lowLabel: dilemma.a || "…",
+            high: values.length,
+            highLabel: dilemma.b || "…",
+          })
+        : "",
+    );
+    show($("live-dilemma-ends"), Boolean(ends));
     const buttons = $("live-position-buttons");
     if (buttons) {
       show(buttons, Boolean(me) && !me.leads && !silent);
       // Keep the buttons (and the keyboard focus) when only the choice changes.
-      if (buttons.dataset.values !== values.join(",")) {
-        buttons.dataset.values = values.join(",");
+      const key = JSON.stringify(labels);
+      if (buttons.dataset.labels !== key) {
+        buttons.dataset.labels = key;
         buttons.replaceChildren(
-          ...values.map((value) => {
-            const button = element("button", "button", t("option", { value }));
+          ...values.map((value, i) => {
+            const button = element("button", "button", labels[i]);
             button.type = "button";
             button.addEventListener("click", () => act("position.take", { value }));
             return button;
@@ -883,10 +919,10 @@
         button.classList.toggle("button--secondary", !chosen);
       });
     }
-    fillList($("live-position-dist"), values, (value) => {
+    fillList($("live-position-dist"), values, (value, i) => {
       const count = (positions.distribution || {})[String(value)] || 0;
       const item = element("li", "live-share");
-      item.append(element("span", "live-share__label", t("positionCount", { value: t("option", { value }), count })));
+      item.append(element("span", "live-share__label", t("positionCount", { value: labels[i], count })));
       const bar = element("span", "live-bar");
       bar.setAttribute("aria-hidden", "true");
       const step = positions.count ? Math.round((count / positions.count) * 20) * 5 : 0;
@@ -894,6 +930,33 @@
       item.append(bar);
       return item;
     });
+    const polls = state.polls || [];
+    show($("live-polls"), polls.length > 0);
+    fillList($("live-polls-list"), polls, (poll) => {
+      const counts = Object.keys(poll.distribution || {})
+        .sort((a, b) => a.length - b.length || a.localeCompare(b))
+        .map((value) => t("positionCount", { value, count: poll.distribution[value] }))
+        .join(", ");
+      return element("li", "", t("poll", { question: poll.question || t("noDilemma"), counts }));
+    });
+    renderDilemmaForm(dilemma, ab, positions.count > 0);
+  }
+
+  let dilemmaFilled = null; // the dilemma the console's form was last filled with
+  function renderDilemmaForm(dilemma, ab, taken) {
+    const form = $("live-dilemma-form");
+    if (!form) return;
+    setText($("live-dilemma-a-label"), ab ? t("optionA") : t("scaleLow"));
+    setText($("live-dilemma-b-label"), ab ? t("optionB") : t("scaleHigh"));
+    show($("live-dilemma-fresh"), taken);
+    show($("live-dilemma-fresh-hint"), taken);
+    // The form shows the dilemma as it stands, unless the facilitator is typing in it.
+    const key = JSON.stringify([state.phase_index, dilemma]);
+    if (key === dilemmaFilled || form.contains(document.activeElement)) return;
+    dilemmaFilled = key;
+    $("live-dilemma-question").value = dilemma.question || "";
+    $("live-dilemma-a").value = dilemma.a || "";
+    $("live-dilemma-b").value = dilemma.b || "";
   }
 
   function visibleToRoom(phaseIndex) {
@@ -1268,6 +1331,22 @@
       endButton.focus();
     });
   }
+
+  $("live-dilemma-form")?.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const question = $("live-dilemma-question");
+    if (!question.value.trim()) {
+      showError(t("emptyDilemma"));
+      question.focus();
+      return;
+    }
+    act("dilemma.set", {
+      question: question.value.trim(),
+      a: $("live-dilemma-a").value.trim(),
+      b: $("live-dilemma-b").value.trim(),
+      fresh: event.submitter?.id === "live-dilemma-fresh",
+    });
+  });
 
   const noteForm = $("live-note-form");
   if (noteForm) {
